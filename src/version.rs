@@ -1,0 +1,1 @@
+//! Which tags are versions, and their order (semver precedence, optional leading `v`).
