@@ -1,1 +1,84 @@
-fn main() {}
+//! `oc-prunetags` / `kubectl-prunetags`: parse, run, map errors to exit codes. Nothing else.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+use owo_colors::OwoColorize;
+use prunetags::cli::Cli;
+use prunetags::error::{Error, exit};
+
+fn main() -> ExitCode {
+    let cmd = Cli::command().bin_name(bin_name());
+    let cli = match cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
+    let result = cli.into_config().and_then(|cfg| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::runtime(format!("cannot start the async runtime: {e}")))?;
+        runtime.block_on(prunetags::app::run(cfg))
+    });
+    match result {
+        Ok(()) => ExitCode::from(exit::OK as u8),
+        Err(e) => {
+            report(&e.message);
+            ExitCode::from(e.code as u8)
+        }
+    }
+}
+
+/// kubectl runs us as `kubectl-prunetags`, oc as `oc-prunetags` (or `kubectl-prunetags`): show
+/// the user the command they typed.
+fn bin_name() -> String {
+    let argv0 = std::env::args_os().next().unwrap_or_default();
+    let file = std::path::Path::new(&argv0)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match file.split_once('-') {
+        Some((host @ ("kubectl" | "oc"), plugin)) => format!("{host} {plugin}"),
+        _ => "oc prunetags".to_owned(),
+    }
+}
+
+/// Help and version go to stdout with exit 0; a usage error is one line on stderr, exit 2.
+fn clap_exit(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(
+                if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    exit::USAGE as u8
+                } else {
+                    0
+                },
+            )
+        }
+        _ => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            report(&format!("{first} (see --help)"));
+            ExitCode::from(exit::USAGE as u8)
+        }
+    }
+}
+
+fn report(message: &str) {
+    let tty = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if tty {
+        eprintln!("{} {message}", "error:".red().bold());
+    } else {
+        eprintln!("error: {message}");
+    }
+}

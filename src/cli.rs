@@ -1,0 +1,342 @@
+//! Flags, parsed in one place into a plain [`Config`]. Nothing else in the crate knows about clap.
+//!
+//! kubectl passes a plugin's arguments through unchanged and refuses its own flags before the
+//! plugin name, so the connection flags (`--kubeconfig`, `--context`, `-n`, `-A`, …) are ours and
+//! mirror kubectl's spelling. They are global: `oc prunetags list -n foo` and
+//! `oc prunetags -n foo list` both work.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{Error, Result};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  runtime failure (cluster, API, a partial prune)
+  2  usage error (bad flag, bad regex, unknown context)
+  3  refused (prompt declined, or no TTY without --yes)
+
+Examples:
+  oc prunetags list -l application=myapp
+  oc prunetags list myapp --history";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oc-prunetags",
+    version,
+    about = "See what your OpenShift ImageStreams hold, and prune stale semver tags safely.",
+    after_help = AFTER_HELP,
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: CommandArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// The kubeconfig cluster to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// The kubeconfig user to use.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Namespace (default: the context's namespace, else "default").
+    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    pub namespace: Option<String>,
+    /// Across all namespaces.
+    #[arg(short = 'A', long, global = true, conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+    /// Label selector for image streams, e.g. application=myapp.
+    #[arg(short = 'l', long, global = true, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Impersonate this user.
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
+    /// How long to wait for one server request: 0 (no limit), 30s, 1m.
+    #[arg(long, global = true, value_name = "DURATION", default_value = "0")]
+    pub request_timeout: String,
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Output format.
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Table)]
+    pub output: OutputArg,
+    /// More detail on stderr (repeat for more).
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommandArgs {
+    /// List image streams: one row per tag, or the revision history with --history.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Print the revision history of every tag, like `oc describe is` (same as `list --history`).
+    Describe(DescribeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Image streams to show (default: all that match the selector).
+    pub streams: Vec<String>,
+    /// Print every revision under its tag, like `oc describe is`.
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Image streams to describe (default: all that match the selector).
+    pub streams: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+    Name,
+}
+
+/// How to reach the cluster: the kubectl flags, resolved.
+#[derive(Clone, Debug, Default)]
+pub struct Connection {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub cluster: Option<String>,
+    pub user: Option<String>,
+    pub namespace: Option<String>,
+    pub all_namespaces: bool,
+    pub as_user: Option<String>,
+    pub request_timeout: Option<Duration>,
+    /// A kubeconfig held in memory (the `--demo` cluster): never written to disk.
+    pub inline_kubeconfig: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Command {
+    List { streams: Vec<String>, history: bool },
+}
+
+/// Everything the program needs, free of clap.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub connection: Connection,
+    pub selector: Option<String>,
+    pub output: OutputArg,
+    pub color: ColorArg,
+    pub verbose: u8,
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn into_config(self) -> Result<Config> {
+        let g = self.global;
+        let request_timeout = parse_request_timeout(&g.request_timeout)?;
+        if let Some(sel) = &g.selector {
+            validate_selector(sel)?;
+        }
+        let command = match self.command {
+            CommandArgs::List(a) => Command::List {
+                streams: a.streams,
+                history: a.history,
+            },
+            CommandArgs::Describe(a) => Command::List {
+                streams: a.streams,
+                history: true,
+            },
+        };
+        Ok(Config {
+            connection: Connection {
+                kubeconfig: g.kubeconfig,
+                context: g.context,
+                cluster: g.cluster,
+                user: g.user,
+                namespace: g.namespace,
+                all_namespaces: g.all_namespaces,
+                as_user: g.as_user,
+                request_timeout,
+                inline_kubeconfig: None,
+            },
+            selector: g.selector,
+            output: g.output,
+            color: g.color,
+            verbose: g.verbose,
+            command,
+        })
+    }
+}
+
+/// kubectl's `--request-timeout`: a bare number is seconds, `0` means no limit.
+pub fn parse_request_timeout(s: &str) -> Result<Option<Duration>> {
+    let bad = || {
+        Error::usage(format!(
+            "invalid --request-timeout {s:?}: expected a duration like 30s, 1m or 0 for no limit"
+        ))
+    };
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(bad());
+    }
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: f64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(bad()),
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(bad());
+    }
+    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+}
+
+/// Catches selectors the server would reject, so the user gets a usage error before any request.
+fn validate_selector(sel: &str) -> Result<()> {
+    let bad = |why: &str| Error::usage(format!("invalid label selector {sel:?}: {why}"));
+    if sel.trim().is_empty() {
+        return Err(bad("it is empty"));
+    }
+    for req in split_requirements(sel) {
+        let req = req.trim();
+        if req.is_empty() {
+            return Err(bad("empty requirement"));
+        }
+        let key = req
+            .trim_start_matches('!')
+            .split(|c: char| c == '=' || c == '!' || c.is_whitespace())
+            .next()
+            .unwrap_or_default();
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        {
+            return Err(bad("a label key must be alphanumeric with - _ . /"));
+        }
+        let rest = req.trim_start_matches('!')[key.len()..].trim();
+        let value = if let Some(v) = rest.strip_prefix("==").or_else(|| rest.strip_prefix("!=")) {
+            Some(v)
+        } else if let Some(v) = rest.strip_prefix('=') {
+            Some(v)
+        } else if rest.is_empty() || rest.starts_with("in ") || rest.starts_with("notin ") {
+            None
+        } else {
+            return Err(bad("expected =, ==, !=, in or notin after the key"));
+        };
+        if let Some(v) = value {
+            let v = v.trim();
+            if v.contains('=') || v.contains('!') || v.contains(' ') {
+                return Err(bad("a label value cannot contain =, ! or spaces"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Splits on commas outside of `in (a,b)` parentheses.
+fn split_requirements(sel: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in sel.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                out.push(&sel[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&sel[start..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_timeout_like_kubectl() {
+        assert_eq!(parse_request_timeout("0").unwrap(), None);
+        assert_eq!(
+            parse_request_timeout("5").unwrap(),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            parse_request_timeout("30s").unwrap(),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_request_timeout("1m").unwrap(),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            parse_request_timeout("250ms").unwrap(),
+            Some(Duration::from_millis(250))
+        );
+        for bad in ["", "abc", "-1s", "5x", "1d"] {
+            assert!(parse_request_timeout(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn selectors() {
+        for ok in [
+            "application=myapp",
+            "a==b",
+            "a!=b",
+            "a",
+            "!a",
+            "a in (x,y),b=c",
+            "app.kubernetes.io/name=x",
+        ] {
+            validate_selector(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for bad in ["", "application===x", "a=b=c", "=x", "a b", "a,,b"] {
+            assert!(validate_selector(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn namespace_and_all_namespaces_conflict() {
+        let r = Cli::try_parse_from(["oc-prunetags", "list", "-n", "x", "-A"]);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn global_flags_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["oc-prunetags", "list", "myapp", "-n", "x", "-o", "json"])
+            .unwrap();
+        let cfg = cli.into_config().unwrap();
+        assert_eq!(cfg.connection.namespace.as_deref(), Some("x"));
+        assert_eq!(cfg.output, OutputArg::Json);
+    }
+}

@@ -1,0 +1,174 @@
+//! Connecting the way `oc` does: `KUBECONFIG` (several files merged), `--kubeconfig`,
+//! `--context`/`--cluster`/`--user`, the context's namespace, `--as`, `--request-timeout`, and
+//! the in-cluster service account when there is no kubeconfig at all (a CronJob).
+
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+
+use crate::cli::Connection;
+use crate::error::{Error, Result};
+
+/// A connected client and what the user should be told about where it points.
+#[derive(Clone)]
+pub struct Cluster {
+    pub client: kube::Client,
+    /// The API server URL.
+    pub url: String,
+    /// The kubeconfig context in use, or `in-cluster`.
+    pub context: String,
+    /// `-n`, else the context's namespace, else `default`.
+    pub namespace: String,
+    pub all_namespaces: bool,
+}
+
+pub async fn connect(conn: &Connection) -> Result<Cluster> {
+    let options = KubeConfigOptions {
+        context: conn.context.clone(),
+        cluster: conn.cluster.clone(),
+        user: conn.user.clone(),
+    };
+    let (mut config, context) = match (&conn.inline_kubeconfig, &conn.kubeconfig) {
+        (Some(yaml), _) => {
+            let kc = Kubeconfig::from_yaml(yaml).map_err(|e| kubeconfig_error(e, &options))?;
+            from_kubeconfig(kc, &options).await?
+        }
+        (None, Some(path)) => {
+            let kc = Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(e, &options))?;
+            from_kubeconfig(kc, &options).await?
+        }
+        (None, None) => match Kubeconfig::read() {
+            Ok(kc) => from_kubeconfig(kc, &options).await?,
+            Err(e) if no_kubeconfig_found(&e) && in_cluster() => {
+                let config = kube::Config::incluster().map_err(|e| {
+                    Error::runtime(format!("cannot use the in-cluster service account: {e}"))
+                })?;
+                (config, "in-cluster".to_owned())
+            }
+            Err(e) if no_kubeconfig_found(&e) => {
+                return Err(Error::usage(
+                    "no kubeconfig found: log in with `oc login`, set KUBECONFIG or pass --kubeconfig",
+                ));
+            }
+            Err(e) => return Err(kubeconfig_error(e, &options)),
+        },
+    };
+    if let Some(user) = &conn.as_user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if let Some(t) = conn.request_timeout {
+        config.connect_timeout = Some(t);
+        config.read_timeout = Some(t);
+        config.write_timeout = Some(t);
+    }
+    let namespace = conn
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let url = config
+        .cluster_url
+        .to_string()
+        .trim_end_matches('/')
+        .to_owned();
+    let client = kube::Client::try_from(config)
+        .map_err(|e| Error::runtime(format!("cannot set up a client for {url}: {e}")))?;
+    Ok(Cluster {
+        client,
+        url,
+        context,
+        namespace,
+        all_namespaces: conn.all_namespaces,
+    })
+}
+
+async fn from_kubeconfig(
+    kc: Kubeconfig,
+    options: &KubeConfigOptions,
+) -> Result<(kube::Config, String)> {
+    // kube quietly falls back to no credentials for an unknown user; kubectl refuses, and so do we.
+    if let Some(user) = &options.user
+        && !kc.auth_infos.iter().any(|a| &a.name == user)
+    {
+        return Err(Error::usage(format!(
+            "user {user:?} not found in the kubeconfig"
+        )));
+    }
+    let context = options
+        .context
+        .clone()
+        .or_else(|| kc.current_context.clone())
+        .unwrap_or_default();
+    let config = kube::Config::from_custom_kubeconfig(kc, options)
+        .await
+        .map_err(|e| kubeconfig_error(e, options))?;
+    Ok((config, context))
+}
+
+fn in_cluster() -> bool {
+    std::env::var_os("KUBERNETES_SERVICE_HOST").is_some()
+}
+
+fn no_kubeconfig_found(e: &KubeconfigError) -> bool {
+    match e {
+        KubeconfigError::FindPath => true,
+        KubeconfigError::ReadConfig(io, _) => io.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
+fn kubeconfig_error(e: KubeconfigError, options: &KubeConfigOptions) -> Error {
+    match e {
+        KubeconfigError::CurrentContextNotSet => {
+            Error::usage("the kubeconfig has no current context: pass --context or run `oc login`")
+        }
+        KubeconfigError::LoadContext(name) => {
+            Error::usage(format!("context {name:?} not found in the kubeconfig"))
+        }
+        KubeconfigError::LoadClusterOfContext(name) => {
+            let via = if options.cluster.is_some() {
+                ""
+            } else {
+                " (named by the context)"
+            };
+            Error::usage(format!("cluster {name:?}{via} not found in the kubeconfig"))
+        }
+        KubeconfigError::ReadConfig(io, path) => Error::usage(format!(
+            "cannot read the kubeconfig {}: {}",
+            path.display(),
+            io_reason(&io)
+        )),
+        KubeconfigError::Parse(err) => Error::usage(format!(
+            "the kubeconfig is not valid YAML: {}",
+            first_line(&err.to_string())
+        )),
+        KubeconfigError::MissingClusterUrl => {
+            Error::usage("the kubeconfig's cluster has no server URL")
+        }
+        KubeconfigError::ParseClusterUrl(err) => {
+            Error::usage(format!("the kubeconfig's server URL is invalid: {err}"))
+        }
+        KubeconfigError::LoadCertificateAuthority(err) => Error::usage(format!(
+            "cannot load the cluster's certificate authority from the kubeconfig: {err}"
+        )),
+        KubeconfigError::LoadClientCertificate(err) => Error::usage(format!(
+            "cannot load the client certificate named in the kubeconfig: {err}"
+        )),
+        KubeconfigError::LoadClientKey(err) => Error::usage(format!(
+            "cannot load the client key named in the kubeconfig: {err}"
+        )),
+        other => Error::usage(format!(
+            "cannot use the kubeconfig: {}",
+            first_line(&other.to_string())
+        )),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+pub(crate) fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or_default()
+}

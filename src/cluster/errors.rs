@@ -1,0 +1,232 @@
+//! Turning kube's errors into one line a person can act on.
+
+use crate::error::Error;
+
+/// What we were doing when a request failed, to word the error.
+pub struct ApiContext<'a> {
+    /// The RBAC verb: get, list, delete, update.
+    pub verb: &'a str,
+    /// The resource, e.g. `imagestreams` or `imagestreams/status`.
+    pub resource: &'a str,
+    /// The API group, `image.openshift.io` or `` for core.
+    pub group: &'a str,
+    /// `None` for all namespaces.
+    pub namespace: Option<&'a str>,
+    /// The API server URL.
+    pub url: &'a str,
+}
+
+impl ApiContext<'_> {
+    fn scope(&self) -> String {
+        match self.namespace {
+            Some(ns) => format!("in namespace {ns:?}"),
+            None => "across all namespaces".into(),
+        }
+    }
+}
+
+pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
+    match e {
+        kube::Error::Api(status) => {
+            let message = super::client::first_line(status.message.trim());
+            let reason = if status.reason.is_empty() {
+                ""
+            } else {
+                status.reason.as_str()
+            };
+            match status.code {
+                401 => Error::runtime(format!(
+                    "unauthorized (401): {} rejected your credentials; log in again with `oc login` or check the kubeconfig's token",
+                    ctx.url
+                )),
+                403 => Error::runtime(format!(
+                    "forbidden (403): you may not {} {} {} (needs RBAC verb {:?} on resource {:?} in API group {:?}){}",
+                    ctx.verb,
+                    ctx.resource,
+                    ctx.scope(),
+                    ctx.verb,
+                    ctx.resource,
+                    ctx.group,
+                    server_says(message)
+                )),
+                404 => Error::runtime(format!(
+                    "not found (404): {}",
+                    or_default(message, "the server has no such resource")
+                )),
+                409 => Error::runtime(format!(
+                    "conflict (409): {}",
+                    or_default(message, "the object changed on the server")
+                )),
+                429 => Error::runtime(format!(
+                    "too many requests (429): the server at {} is throttling us; try again later or lower --concurrency",
+                    ctx.url
+                )),
+                code @ 500..=599 => Error::runtime(format!(
+                    "the server failed ({code}{}){}",
+                    if reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {reason}")
+                    },
+                    server_says(message)
+                )),
+                code => Error::runtime(format!(
+                    "the server refused to {} {} ({code}{}){}",
+                    ctx.verb,
+                    ctx.resource,
+                    if reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {reason}")
+                    },
+                    server_says(message)
+                )),
+            }
+        }
+        kube::Error::SerdeError(err) => Error::runtime(format!(
+            "the server at {} sent a response that is not a valid {} object: {err}",
+            ctx.url, ctx.resource
+        )),
+        other => transport_error(&other, ctx.url),
+    }
+}
+
+/// Connection-level failures: refused, DNS, TLS, timeouts.
+pub fn transport_error(e: &(dyn std::error::Error + 'static), url: &str) -> Error {
+    let chain = error_chain(e);
+    let lower = chain.to_lowercase();
+    let why = if lower.contains("connection refused") {
+        "connection refused".to_owned()
+    } else if lower.contains("timed out") || lower.contains("elapsed") || lower.contains("timeout")
+    {
+        "the request timed out (see --request-timeout)".to_owned()
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        format!(
+            "TLS verification failed ({}); check the kubeconfig's certificate-authority",
+            tls_reason(&chain)
+        )
+    } else if lower.contains("dns")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
+        "the host name does not resolve".to_owned()
+    } else if lower.contains("connection reset")
+        || lower.contains("connection closed")
+        || lower.contains("broken pipe")
+    {
+        "the connection was reset".to_owned()
+    } else {
+        innermost(e)
+    };
+    Error::runtime(format!("cannot reach the cluster at {url}: {why}"))
+}
+
+fn tls_reason(chain: &str) -> String {
+    // rustls words its reasons like `invalid peer certificate: UnknownIssuer`.
+    chain
+        .split(": ")
+        .find(|p| p.contains("certificate") || p.contains("Unknown"))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|| "handshake failed".to_owned())
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        cur = s.source();
+    }
+    out
+}
+
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(s) = cur.source() {
+        cur = s;
+    }
+    cur.to_string()
+}
+
+fn server_says(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    }
+}
+
+fn or_default<'a>(s: &'a str, d: &'a str) -> &'a str {
+    if s.is_empty() { d } else { s }
+}
+
+/// The error for a cluster without the OpenShift image API.
+pub fn no_image_api(url: &str) -> Error {
+    Error::runtime(format!(
+        "the cluster at {url} does not serve image.openshift.io/v1 — is this an OpenShift cluster?"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ApiContext<'static> {
+        ApiContext {
+            verb: "list",
+            resource: "imagestreams",
+            group: "image.openshift.io",
+            namespace: Some("myproject"),
+            url: "https://api.example:6443",
+        }
+    }
+
+    fn status(code: u16, reason: &str, message: &str) -> kube::Error {
+        kube::Error::Api(Box::new(
+            kube::core::Status::failure(message, reason).with_code(code),
+        ))
+    }
+
+    #[test]
+    fn forbidden_names_verb_resource_and_namespace() {
+        let e = api_error(
+            status(
+                403,
+                "Forbidden",
+                "imagestreams.image.openshift.io is forbidden: User \"alice\" cannot list resource \"imagestreams\"",
+            ),
+            &ctx(),
+        );
+        assert!(
+            e.message.starts_with(
+                "forbidden (403): you may not list imagestreams in namespace \"myproject\""
+            ),
+            "{e}"
+        );
+        assert!(
+            e.message
+                .contains("verb \"list\" on resource \"imagestreams\""),
+            "{e}"
+        );
+        assert!(!e.message.contains('\n'));
+    }
+
+    #[test]
+    fn each_code_one_line() {
+        for (code, reason) in [
+            (401, "Unauthorized"),
+            (404, "NotFound"),
+            (409, "Conflict"),
+            (429, "TooManyRequests"),
+            (500, "InternalError"),
+            (503, "ServiceUnavailable"),
+            (400, "BadRequest"),
+        ] {
+            let e = api_error(status(code, reason, "line one\nline two"), &ctx());
+            assert!(!e.message.contains('\n'), "{code}: {e}");
+            assert_eq!(e.code, crate::error::exit::FAILURE);
+        }
+    }
+}

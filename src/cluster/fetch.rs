@@ -1,0 +1,117 @@
+//! Reading image streams: one paged LIST, never one request per stream.
+
+use kube::api::{Api, ListParams};
+
+use super::Cluster;
+use super::errors::{ApiContext, api_error, no_image_api};
+use crate::error::{Error, Result};
+use crate::model::ImageStream;
+
+/// Streams per page. Big enough that a namespace is a handful of requests, small enough that a
+/// page of large streams (40 tags × 5 revisions each) stays a few MB.
+pub const PAGE_SIZE: u32 = 250;
+
+/// Where to look: one namespace or all of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Namespace(String),
+    All,
+}
+
+impl Scope {
+    pub fn of(cluster: &Cluster) -> Scope {
+        if cluster.all_namespaces {
+            Scope::All
+        } else {
+            Scope::Namespace(cluster.namespace.clone())
+        }
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            Scope::Namespace(ns) => Some(ns),
+            Scope::All => None,
+        }
+    }
+}
+
+/// Lists the image streams matching `selector`, following `continue` tokens. With `names`, only
+/// those streams are kept, and a name that matches nothing is an error.
+pub async fn list_image_streams(
+    cluster: &Cluster,
+    scope: &Scope,
+    selector: Option<&str>,
+    names: &[String],
+) -> Result<Vec<ImageStream>> {
+    let api: Api<ImageStream> = match scope {
+        Scope::Namespace(ns) => Api::namespaced(cluster.client.clone(), ns),
+        Scope::All => Api::all(cluster.client.clone()),
+    };
+    let ctx = ApiContext {
+        verb: "list",
+        resource: "imagestreams",
+        group: crate::model::GROUP,
+        namespace: scope.namespace(),
+        url: &cluster.url,
+    };
+    let mut params = ListParams::default().limit(PAGE_SIZE);
+    if let Some(sel) = selector {
+        params = params.labels(sel);
+    }
+    let mut streams = Vec::new();
+    loop {
+        let page = match api.list(&params).await {
+            Ok(page) => page,
+            Err(kube::Error::Api(s)) if s.code == 404 => {
+                return Err(not_found_on_list(cluster, kube::Error::Api(s), &ctx).await);
+            }
+            Err(e) => return Err(api_error(e, &ctx)),
+        };
+        streams.extend(
+            page.items
+                .into_iter()
+                .filter(|s| names.is_empty() || names.iter().any(|n| n == s.name())),
+        );
+        match page.metadata.continue_ {
+            Some(token) if !token.is_empty() => params = params.continue_token(&token),
+            _ => break,
+        }
+    }
+    let missing: Vec<&str> = names
+        .iter()
+        .filter(|n| !streams.iter().any(|s| s.name() == n.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        let where_ = match scope {
+            Scope::Namespace(ns) => format!("in namespace {ns:?}"),
+            Scope::All => "in any namespace".into(),
+        };
+        let sel = selector
+            .map(|s| format!(" matching {s:?}"))
+            .unwrap_or_default();
+        return Err(Error::runtime(format!(
+            "image stream{} {} not found {where_}{sel}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    streams.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+    Ok(streams)
+}
+
+/// A 404 on a LIST means the resource type is unknown: tell a non-OpenShift cluster apart.
+async fn not_found_on_list(cluster: &Cluster, e: kube::Error, ctx: &ApiContext<'_>) -> Error {
+    match cluster
+        .client
+        .list_api_group_resources(crate::model::API_VERSION)
+        .await
+    {
+        Err(kube::Error::Api(s)) if s.code == 404 => no_image_api(&cluster.url),
+        _ => api_error(e, ctx),
+    }
+}

@@ -1,0 +1,119 @@
+//! `list`: one row per tag.
+
+use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use jiff::Timestamp;
+
+use super::{Palette, STALE_REVISIONS, age::ago, short_digest};
+use crate::inventory::{Inventory, TagKind, TagView};
+
+pub struct TableOptions {
+    pub wide: bool,
+    /// Show the namespace column (`-A`).
+    pub namespaces: bool,
+}
+
+pub fn list_table(
+    inv: &Inventory,
+    opts: &TableOptions,
+    palette: Palette,
+    now: Timestamp,
+) -> String {
+    let mut table = new_table(palette);
+    let mut header = Vec::new();
+    if opts.namespaces {
+        header.push("NAMESPACE");
+    }
+    header.extend([
+        "STREAM",
+        "TAG",
+        "KIND",
+        "SOURCE",
+        "IMAGE",
+        "UPDATED",
+        "REVISIONS",
+    ]);
+    if opts.wide {
+        header.push("IMAGE REFERENCE");
+    }
+    table.set_header(header.into_iter().map(|h| head(h, palette)));
+    for stream in &inv.items {
+        for tag in &stream.tags {
+            let mut row = Vec::new();
+            if opts.namespaces {
+                row.push(Cell::new(&stream.namespace));
+            }
+            row.push(Cell::new(&stream.name));
+            row.push(tag_cell(tag, palette));
+            row.push(Cell::new(match tag.kind {
+                TagKind::Semver => "semver",
+                TagKind::Other => "other",
+            }));
+            row.push(Cell::new(source_text(tag, &stream.namespace)));
+            let current = tag.current();
+            row.push(Cell::new(
+                current.map_or("<none>", |r| short_digest(&r.image)),
+            ));
+            row.push(Cell::new(
+                current.map_or_else(|| "<none>".to_owned(), |r| ago(r.created, now)),
+            ));
+            row.push(revisions_cell(tag.revisions.len(), palette));
+            if opts.wide {
+                row.push(Cell::new(
+                    current.map_or("<none>", |r| r.docker_image_reference.as_str()),
+                ));
+            }
+            table.add_row(row);
+        }
+    }
+    table.to_string()
+}
+
+pub(crate) fn new_table(palette: Palette) -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    // Long image references must stay on one line: wrapping makes them uncopyable.
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    if palette.enabled {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+pub(crate) fn head(text: &str, palette: Palette) -> Cell {
+    let cell = Cell::new(text);
+    if palette.enabled {
+        cell.add_attribute(comfy_table::Attribute::Bold)
+    } else {
+        cell
+    }
+}
+
+fn tag_cell(tag: &TagView, palette: Palette) -> Cell {
+    let cell = Cell::new(&tag.tag);
+    if !palette.enabled {
+        return cell;
+    }
+    match tag.kind {
+        TagKind::Semver => cell.fg(Color::DarkGreen),
+        TagKind::Other => cell.fg(Color::DarkCyan),
+    }
+}
+
+fn revisions_cell(n: usize, palette: Palette) -> Cell {
+    let cell = Cell::new(n).set_alignment(CellAlignment::Right);
+    if palette.enabled && n > STALE_REVISIONS {
+        cell.fg(Color::DarkYellow)
+    } else {
+        cell
+    }
+}
+
+/// "no spec tag" for a pushed tag, else "tagged from <source>" like `oc describe is`.
+pub fn source_text(tag: &TagView, namespace: &str) -> String {
+    match &tag.source {
+        None => "no spec tag".into(),
+        Some(s) => format!("tagged from {}", s.describe(namespace)),
+    }
+}

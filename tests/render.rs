@@ -1,0 +1,158 @@
+//! Rendering of `list` from recorded API objects, with a fixed clock.
+
+use jiff::Timestamp;
+use prunetags::inventory::{TagKind, inventory};
+use prunetags::model::ImageStream;
+use prunetags::render::{
+    Palette,
+    history::history,
+    output,
+    table::{TableOptions, list_table},
+};
+
+fn recorded(name: &str) -> ImageStream {
+    let path = format!(
+        "{}/tests/fixtures/openshift-4.13/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn now() -> Timestamp {
+    "2026-11-22T22:02:38Z".parse().unwrap()
+}
+
+#[test]
+fn tags_sort_semver_descending_then_others() {
+    let inv = inventory(&[recorded("110-get-imagestream-myapp.json")]);
+    let tags: Vec<&str> = inv.items[0].tags.iter().map(|t| t.tag.as_str()).collect();
+    let semver: Vec<&str> = tags
+        .iter()
+        .copied()
+        .filter(|t| t.starts_with('v'))
+        .collect();
+    assert_eq!(&tags[..semver.len()], &semver[..], "semver tags come first");
+    assert_eq!(semver.first(), Some(&"v2.1.8"));
+    assert_eq!(semver.last(), Some(&"v2.0.1"));
+    // v2.0.10-style numeric order, not string order, would put v2.0.9 before v2.0.10; the
+    // recording stops at v2.0.9, so check the precedence pairwise instead.
+    for w in semver.windows(2) {
+        let a = prunetags::version::parse(w[0]).unwrap();
+        let b = prunetags::version::parse(w[1]).unwrap();
+        assert!(a.cmp_precedence(&b).is_gt(), "{} before {}", w[0], w[1]);
+    }
+    assert_eq!(&tags[semver.len()..], &["latest", "stable"]);
+    let stable = inv.items[0]
+        .tags
+        .iter()
+        .find(|t| t.tag == "stable")
+        .unwrap();
+    assert_eq!(stable.kind, TagKind::Other);
+    assert_eq!(stable.source.as_ref().unwrap().name, "myapp:v2.1.8");
+}
+
+#[test]
+fn table_snapshot() {
+    let inv = inventory(&[recorded("110-get-imagestream-myapp.json")]);
+    let text = list_table(
+        &inv,
+        &TableOptions {
+            wide: false,
+            namespaces: false,
+        },
+        Palette::plain(),
+        now(),
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn history_snapshot() {
+    let inv = inventory(&[recorded("110-get-imagestream-myapp.json")]);
+    insta::assert_snapshot!(history(&inv, Palette::plain(), now()));
+}
+
+#[test]
+fn history_marks_current_and_lists_older_revisions() {
+    let is = recorded("110-get-imagestream-myapp.json");
+    let latest = is.status_tag("latest").unwrap().revisions().to_vec();
+    let text = history(&inventory(&[is]), Palette::plain(), now());
+    let block = text.split("\nlatest\n").nth(1).unwrap();
+    assert!(block.starts_with("  no spec tag\n\n"), "{block}");
+    assert!(block.contains(&format!(
+        "  * {}\n      6 hours ago",
+        latest[0].docker_image_reference
+    )));
+    assert!(block.contains(&format!("    {}\n", latest[1].docker_image_reference)));
+}
+
+#[test]
+fn colours_only_when_enabled() {
+    let inv = inventory(&[recorded("110-get-imagestream-myapp.json")]);
+    let opts = TableOptions {
+        wide: false,
+        namespaces: false,
+    };
+    let plain = list_table(&inv, &opts, Palette::plain(), now());
+    assert!(!plain.contains('\u{1b}'));
+    let coloured = list_table(&inv, &opts, Palette { enabled: true }, now());
+    assert!(coloured.contains("\u{1b}[38;5;2m"), "semver tags are green");
+    assert!(coloured.contains("\u{1b}[38;5;6m"), "other tags are cyan");
+    assert!(
+        coloured.contains("\u{1b}[38;5;3m"),
+        "more than 3 revisions is yellow"
+    );
+}
+
+#[test]
+fn names_output_feeds_oc_delete() {
+    let inv = inventory(&[recorded("110-get-imagestream-myapp.json")]);
+    let names = output::names(&inv, false);
+    assert!(
+        names
+            .lines()
+            .all(|l| l.starts_with("imagestreamtag/myapp:"))
+    );
+    assert!(names.contains("imagestreamtag/myapp:v2.1.8\n"));
+}
+
+#[test]
+fn json_schema_round_trips() {
+    let inv = inventory(&[recorded("110-get-imagestream-myapp.json")]);
+    let json = output::json(&inv).unwrap();
+    let back: prunetags::inventory::Inventory = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, inv);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["kind"], "ImageStreamInventory");
+    assert_eq!(v["items"][0]["tags"][0]["kind"], "semver");
+    assert!(
+        v["items"][0]["tags"][0]["revisions"][0]["image"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+}
+
+#[test]
+fn aliases_fold_into_their_target_like_oc_describe() {
+    let mut is = recorded("110-get-imagestream-myapp.json");
+    // `stable` is tagged from myapp:v2.1.8 in the same stream: an alias of v2.1.8.
+    let text = history(
+        &inventory(std::slice::from_ref(&is)),
+        Palette::plain(),
+        now(),
+    );
+    assert!(text.contains("\nv2.1.8 (stable)\n"), "{text}");
+    assert!(!text.contains("\nstable\n"));
+    // From another namespace it is not an alias.
+    is.spec.tags.as_mut().unwrap()[0]
+        .from
+        .as_mut()
+        .unwrap()
+        .namespace = Some("elsewhere".into());
+    let text = history(&inventory(&[is]), Palette::plain(), now());
+    assert!(
+        text.contains("\nstable\n  tagged from elsewhere/myapp:v2.1.8\n"),
+        "{text}"
+    );
+}
