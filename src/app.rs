@@ -11,10 +11,7 @@ use crate::inventory::inventory;
 use crate::render::{self, Palette, output, table::TableOptions};
 
 pub async fn run(cfg: Config) -> Result<()> {
-    let mut connection = cfg.connection.clone();
-    // Kept alive for the whole run: the demo cluster lives in this process.
-    let _ = &mut connection;
-    let cluster = cluster::connect(&connection).await?;
+    let cluster = cluster::connect(&cfg.connection).await?;
     let palette = Palette::decide(cfg.color);
     match &cfg.command {
         Command::List { streams, history } => {
