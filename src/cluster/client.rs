@@ -51,6 +51,8 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
             Err(e) => return Err(kubeconfig_error(e, &options)),
         },
     };
+    // Our own retry policy (cluster::retry) bounds and counts every attempt.
+    config.default_retry = false;
     if let Some(user) = &conn.as_user {
         config.auth_info.impersonate = Some(user.clone());
     }

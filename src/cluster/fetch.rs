@@ -4,6 +4,7 @@ use kube::api::{Api, ListParams};
 
 use super::Cluster;
 use super::errors::{ApiContext, api_error, no_image_api};
+use super::retry::{RetryPolicy, with_retries};
 use crate::error::{Error, Result};
 use crate::model::ImageStream;
 
@@ -60,7 +61,8 @@ pub async fn list_image_streams(
     }
     let mut streams = Vec::new();
     loop {
-        let page = match api.list(&params).await {
+        let (page, _) = with_retries(RetryPolicy::default(), || api.list(&params)).await;
+        let page = match page {
             Ok(page) => page,
             Err(kube::Error::Api(s)) if s.code == 404 => {
                 return Err(not_found_on_list(cluster, kube::Error::Api(s), &ctx).await);

@@ -1,9 +1,13 @@
 //! The I/O shell around the core: one kube `Client` built from the kubeconfig, and the requests.
 
+mod apply;
 mod client;
 mod errors;
 mod fetch;
+mod retry;
 
+pub use apply::{ApplyOptions, ApplyReport, Deletion, Outcome, apply};
 pub use client::{Cluster, connect};
 pub use errors::{ApiContext, api_error};
 pub use fetch::{Scope, list_image_streams};
+pub use retry::{RetryPolicy, retryable, with_retries};
