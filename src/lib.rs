@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod error;
+pub mod inuse;
 pub mod inventory;
 pub mod model;
 pub mod plan;

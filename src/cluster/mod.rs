@@ -5,9 +5,11 @@ mod client;
 mod errors;
 mod fetch;
 mod retry;
+mod workloads;
 
 pub use apply::{ApplyOptions, ApplyReport, Deletion, Outcome, apply};
 pub use client::{Cluster, connect};
 pub use errors::{ApiContext, api_error};
 pub use fetch::{Scope, list_image_streams};
 pub use retry::{RetryPolicy, retryable, with_retries};
+pub use workloads::{WORKLOADS, WorkloadImages, workload_images};
