@@ -77,6 +77,8 @@ struct StreamRec {
     namespace: String,
     name: String,
     tags: Range<u32>,
+    /// All revisions of all its tags (they are contiguous).
+    revs: Range<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -140,6 +142,7 @@ impl Accounting {
         for stream in streams {
             let stream_id = id32(acc.streams.len());
             let tags_start = id32(acc.tags.len());
+            let stream_revs_start = id32(acc.revs.len());
             for tag in stream.status_tags() {
                 let revs_start = id32(acc.revs.len());
                 for (position, rev) in tag.revisions().iter().enumerate() {
@@ -202,6 +205,7 @@ impl Accounting {
                 namespace: stream.namespace().to_owned(),
                 name: stream.name().to_owned(),
                 tags: tags_start..id32(acc.tags.len()),
+                revs: stream_revs_start..id32(acc.revs.len()),
             });
             acc.stream_ids
                 .entry((stream.namespace().to_owned(), stream.name().to_owned()))
@@ -398,15 +402,7 @@ impl Accounting {
         };
         for (ns, stream) in &removed.streams {
             if let Some(&s) = self.stream_ids.get(&(ns.clone(), stream.clone())) {
-                let tags = &self.streams[s as usize].tags;
-                if let (Some(first), Some(last)) = (
-                    self.tags
-                        .get(tags.start as usize)
-                        .filter(|_| !tags.is_empty()),
-                    tags.end.checked_sub(1).map(|t| &self.tags[t as usize]),
-                ) {
-                    mark(first.revs.start..last.revs.end);
-                }
+                mark(self.streams[s as usize].revs.clone());
             }
         }
         for (ns, stream, tag) in &removed.tags {
