@@ -4,6 +4,7 @@
 //! (`cli`, `cluster`, `render`), plus `sim`, the simulated OpenShift image API used by the tests,
 //! the benchmarks and `--demo`.
 
+pub mod duration;
 pub mod model;
 pub mod plan;
 pub mod sim;
