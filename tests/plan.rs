@@ -308,6 +308,31 @@ fn younger_than_protects_beyond_newest() {
 }
 
 #[test]
+fn younger_than_boundaries() {
+    // Exactly as old as the limit is not younger; a revision from the future is.
+    let s = stream("ns", "app")
+        .tag1("v1.0.0", 96)
+        .tag1("v1.1.0", -3)
+        .tag1("v1.2.0", 500)
+        .build();
+    let mut o = opts(0);
+    o.keep_younger_than = Some(SignedDuration::from_hours(96));
+    let p = build(std::slice::from_ref(&s), &Context::default(), &o);
+    assert_eq!(deleted(&p.streams[0]), ["v1.2.0", "v1.0.0"]);
+    assert_eq!(
+        p.streams[0].tag("v1.1.0").unwrap().reasons,
+        [Reason::YoungerThan {
+            age: SignedDuration::from_hours(-3),
+            limit: SignedDuration::from_hours(96)
+        }]
+    );
+    // Zero disables the protection except for the future.
+    o.keep_younger_than = Some(SignedDuration::ZERO);
+    let p = build(&[s], &Context::default(), &o);
+    assert_eq!(deleted(&p.streams[0]), ["v1.2.0", "v1.0.0"]);
+}
+
+#[test]
 fn in_use_in_an_older_revision_protects() {
     let s = stream("ns", "app")
         .tag("v1.0.0", &[("new", 300), ("old", 400)])
