@@ -211,13 +211,11 @@ fn protected(
                 Some(SpecKind::Image {
                     stream: to_stream,
                     digest,
-                }) => {
-                    if *rns == ns
-                        && *to_stream == stream
-                        && revs.iter().any(|ev| ev.image == d(*digest))
-                    {
-                        return true;
-                    }
+                }) if *rns == ns
+                    && *to_stream == stream
+                    && revs.iter().any(|ev| ev.image == d(*digest)) =>
+                {
+                    return true;
                 }
                 _ => {}
             }
