@@ -14,6 +14,7 @@ use crate::version;
 pub const API_VERSION: &str = "prunetags.openshift.io/v1alpha1";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Inventory {
     pub api_version: String,
     pub kind: String,
@@ -21,6 +22,7 @@ pub struct Inventory {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StreamView {
     pub namespace: String,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct StreamView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TagView {
     pub tag: String,
     pub kind: TagKind,
@@ -57,6 +60,7 @@ pub enum TagKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Source {
     /// `DockerImage`, `ImageStreamTag` or `ImageStreamImage`.
     pub kind: String,
@@ -65,6 +69,7 @@ pub struct Source {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Revision {
     /// The image digest, `sha256:…`.
     pub image: String,

@@ -1,12 +1,13 @@
 //! oc-prunetags: see what OpenShift ImageStreams hold, and prune stale semver tags safely.
 //!
-//! The crate is a functional core (`plan`, `usage`, `version`, `inventory`) with a thin shell
-//! around it (`cli`, `cluster`, `render`, `app`), plus `sim`, the simulated OpenShift image API
-//! used by the tests, the benchmarks and `--demo`.
+//! The crate is a functional core (`plan`, `usage`, `version`, `duration`, `inventory`,
+//! `inuse`) with a thin shell around it (`cli`, `cluster`, `render`, `app`), plus `sim`, the
+//! simulated OpenShift image API used by the tests, the benchmarks and `--demo`.
 
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod duration;
 pub mod error;
 pub mod inuse;
 pub mod inventory;

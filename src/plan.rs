@@ -1,1 +1,672 @@
 //! The prune plan: a pure function from image streams and options to what to keep and delete.
+//!
+//! [`build`] reads nothing but its arguments (the caller passes `now`, the workloads' images and
+//! the spec-tag references), so the same input always gives the same [`Plan`], whatever the
+//! order of the streams and tags in it. The plan is data: it is rendered, confirmed, applied
+//! and printed as JSON/YAML, the same struct every time.
+//!
+//! # Rules
+//!
+//! Everything is decided **per image stream**, never across streams.
+//!
+//! * **Candidates** are the stream's *status* tags with at least one revision whose name the
+//!   [`TagSelector`] matches. Tags the selector does not match (`latest`, `prod`, `1.2`, …) are
+//!   never candidates and are kept with [`Reason::NotMatched`]. A matched tag with no revision
+//!   (a spec tag with nothing imported yet, or a status tag whose `items` is `null`) has nothing
+//!   to prune and is kept with [`Reason::NoRevisions`]; it does not take a place among the
+//!   newest N.
+//! * **Newest N**: candidates are sorted newest first by [`TagKey`] (semver precedence, see
+//!   [`crate::version`]) and the first `keep` are kept with [`Reason::Newest`]. This is what
+//!   users of the seed pipeline (`sort -V | head --lines=-5`) expect: `--keep 5` keeps the 5
+//!   newest versions, *whether or not they are also protected*; protected tags older than those
+//!   are kept **in addition**, they do not push a newer version out and they do not shorten the
+//!   newest N either.
+//! * **Protections** keep a candidate that is not among the newest N:
+//!   - [`Reason::Pinned`]: its spec tag has the annotation `prunetags.openshift.io/keep=true`
+//!     (value compared case-insensitively);
+//!   - [`Reason::ReferencedBy`]: another spec tag is tagged from it (`from.kind:
+//!     ImageStreamTag`, `name: stream:tag`), in this stream, another stream or (with
+//!     `from.namespace`) another namespace, or tagged from an `ImageStreamImage`
+//!     (`stream@sha256:…`) whose digest is in the tag's history; see [`spec_references`].
+//!     References count even when the referring tag is itself about to be deleted
+//!     (conservative: the next run deletes it);
+//!   - [`Reason::InUse`]: the digest of **any** revision in the tag's history is used by a
+//!     workload (unless `ignore_in_use`). Deleting a tag drops its whole history, so an image a
+//!     pod runs by digest from an older revision loses its tag reference too; like
+//!     `oc adm prune images` we protect it;
+//!   - [`Reason::YoungerThan`]: its current revision is younger than `keep_younger_than`
+//!     (a current revision dated in the future counts as young).
+//! * Every tag that is not kept is deleted with [`Reason::Stale`].
+//!
+//! # Reasons
+//!
+//! A kept tag reports **all** the reasons that apply, always in this fixed order: the
+//! set-membership reason first (`NotMatched`, `NoRevisions` or `Newest`), then `Pinned`,
+//! `ReferencedBy`, `InUse`, `YoungerThan`. The protections are evaluated for every tag, also
+//! for unmatched and newest ones, so a table can show that `latest` is in use. A deleted tag
+//! has exactly one reason, `Stale`.
+//!
+//! # Revision trimming
+//!
+//! With `keep_revisions: Some(n)`, every **kept** tag (matched or not; the platform rule "all
+//! but the most recent 3 revisions of a tag, unless those revisions are less than 96 hours
+//! old" is about every tag) has the history items beyond its newest `n` planned for removal,
+//! except items younger than `keep_younger_than`, items whose digest is in use (unless
+//! `ignore_in_use`), and items whose digest an `ImageStreamImage` spec tag refers to. The
+//! current revision (item 0) is never trimmed, also with `n == 0`.
+//!
+//! # Order
+//!
+//! Streams by (namespace, name, uid); within a stream the matched tags newest first, then all
+//! other tags by name. The server guarantees unique tag names per stream; if a list repeats
+//! one, its first occurrence is used.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+pub use crate::duration::parse_duration;
+use crate::duration::{format_age, format_duration};
+use crate::model::{ImageStream, NamedTagEventList, TagEvent, TagReference};
+use crate::version::{self, TagKey, TagSelector};
+
+/// The annotation on a spec tag that pins it: `prunetags.openshift.io/keep: "true"`.
+pub const KEEP_ANNOTATION: &str = "prunetags.openshift.io/keep";
+
+/// What to plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanOptions {
+    /// How many of the newest matched tags to keep per stream.
+    pub keep: usize,
+    /// Which tags are candidates and how they are ordered.
+    pub selector: TagSelector,
+    /// Keep tags (and history items) younger than this.
+    pub keep_younger_than: Option<SignedDuration>,
+    /// The time ages are measured from; the caller reads the clock, not the planner.
+    pub now: Timestamp,
+    /// Do not protect tags whose images workloads use.
+    pub ignore_in_use: bool,
+    /// Trim the history of kept tags to this many revisions.
+    pub keep_revisions: Option<usize>,
+}
+
+impl PlanOptions {
+    /// `keep` newest semver tags per stream, no other option set.
+    pub fn new(keep: usize, now: Timestamp) -> PlanOptions {
+        PlanOptions {
+            keep,
+            selector: TagSelector::Semver,
+            keep_younger_than: None,
+            now,
+            ignore_in_use: false,
+            keep_revisions: None,
+        }
+    }
+}
+
+/// What the planner knows besides the streams being planned.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Image digest (`sha256:…`) → the workloads using it (`pod/web-1`, `deployment/web`).
+    pub in_use: BTreeMap<String, Vec<String>>,
+    /// Spec tags referring to other tags or images; build it with [`spec_references`] from
+    /// *all* streams of the namespace(s), also when only some are planned.
+    pub references: References,
+}
+
+impl Context {
+    /// A context from the workloads' images and all streams of the namespace(s).
+    pub fn new(in_use: BTreeMap<String, Vec<String>>, all_streams: &[ImageStream]) -> Context {
+        Context {
+            in_use,
+            references: spec_references(all_streams),
+        }
+    }
+}
+
+/// A tag of a stream: the target of an `ImageStreamTag` reference, or the spec tag referring.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StreamTag {
+    pub namespace: String,
+    pub stream: String,
+    pub tag: String,
+}
+
+impl StreamTag {
+    /// The tag's name as seen from the stream `namespace/stream`: `tag` in the same stream,
+    /// `stream:tag` in the same namespace, `namespace/stream:tag` otherwise.
+    pub fn relative_to(&self, namespace: &str, stream: &str) -> String {
+        if self.namespace != namespace {
+            format!("{}/{}:{}", self.namespace, self.stream, self.tag)
+        } else if self.stream != stream {
+            format!("{}:{}", self.stream, self.tag)
+        } else {
+            self.tag.clone()
+        }
+    }
+}
+
+/// An image of a stream, as an `ImageStreamImage` reference names it (`stream@sha256:…`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StreamImage {
+    pub namespace: String,
+    pub stream: String,
+    pub digest: String,
+}
+
+/// Spec tags that refer to other tags or images, by target.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct References {
+    /// `ImageStreamTag` targets → the spec tags tagged from them.
+    pub tags: BTreeMap<StreamTag, BTreeSet<StreamTag>>,
+    /// `ImageStreamImage` targets → the spec tags tagged from them.
+    pub images: BTreeMap<StreamImage, BTreeSet<StreamTag>>,
+}
+
+impl References {
+    /// Records that `referrer` is tagged from the tag `target`.
+    pub fn add_tag(&mut self, target: StreamTag, referrer: StreamTag) {
+        if target != referrer {
+            self.tags.entry(target).or_default().insert(referrer);
+        }
+    }
+
+    /// Records that `referrer` is tagged from the image `target`.
+    pub fn add_image(&mut self, target: StreamImage, referrer: StreamTag) {
+        self.images.entry(target).or_default().insert(referrer);
+    }
+
+    /// The spec tags tagged from `namespace/stream:tag`.
+    pub fn tag_referrers(&self, namespace: &str, stream: &str, tag: &str) -> Vec<&StreamTag> {
+        let key = StreamTag {
+            namespace: namespace.to_owned(),
+            stream: stream.to_owned(),
+            tag: tag.to_owned(),
+        };
+        self.tags.get(&key).into_iter().flatten().collect()
+    }
+
+    /// The spec tags tagged from `namespace/stream@digest`.
+    pub fn image_referrers(&self, namespace: &str, stream: &str, digest: &str) -> Vec<&StreamTag> {
+        let key = StreamImage {
+            namespace: namespace.to_owned(),
+            stream: stream.to_owned(),
+            digest: digest.to_owned(),
+        };
+        self.images.get(&key).into_iter().flatten().collect()
+    }
+
+    /// Whether nothing refers to anything.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.images.is_empty()
+    }
+}
+
+/// Finds the spec tags of `all_streams` that are tagged from an `ImageStreamTag` or an
+/// `ImageStreamImage`.
+///
+/// The target's namespace is `from.namespace`, or the referring stream's when it is absent or
+/// empty. An `ImageStreamTag` name is `stream:tag`, split at the first `:`; an empty stream
+/// part means the referring stream and a missing or empty tag part means `latest` (as the
+/// server resolves it). An `ImageStreamImage` name is `stream@digest`; names without `@` are
+/// ignored. A tag referring to itself is not a reference. `DockerImage` sources are not
+/// references (they name a registry, not a stream).
+pub fn spec_references(all_streams: &[ImageStream]) -> References {
+    let mut refs = References::default();
+    for s in all_streams {
+        for t in s.spec_tags() {
+            let Some(from) = &t.from else { continue };
+            let namespace = from
+                .namespace
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .unwrap_or(s.namespace())
+                .to_owned();
+            let referrer = StreamTag {
+                namespace: s.namespace().to_owned(),
+                stream: s.name().to_owned(),
+                tag: t.name.clone(),
+            };
+            let or_this = |stream: &str| {
+                if stream.is_empty() {
+                    s.name().to_owned()
+                } else {
+                    stream.to_owned()
+                }
+            };
+            match from.kind.as_str() {
+                "ImageStreamTag" => {
+                    let (stream, tag) = from.name.split_once(':').unwrap_or((&from.name, ""));
+                    let tag = if tag.is_empty() { "latest" } else { tag };
+                    let target = StreamTag {
+                        namespace,
+                        stream: or_this(stream),
+                        tag: tag.to_owned(),
+                    };
+                    refs.add_tag(target, referrer);
+                }
+                "ImageStreamImage" => {
+                    let Some((stream, digest)) = from.name.split_once('@') else {
+                        continue;
+                    };
+                    if digest.is_empty() {
+                        continue;
+                    }
+                    let target = StreamImage {
+                        namespace,
+                        stream: or_this(stream),
+                        digest: digest.to_owned(),
+                    };
+                    refs.add_image(target, referrer);
+                }
+                _ => {}
+            }
+        }
+    }
+    refs
+}
+
+/// What happens to a tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    Keep,
+    Delete,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Keep => "keep",
+            Action::Delete => "delete",
+        })
+    }
+}
+
+/// Why a tag is kept or deleted. Serialized with a `kind` field: `{"kind":"newest","rank":1,
+/// "of":21}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Reason {
+    /// The selector does not match the tag: it is never a candidate.
+    NotMatched,
+    /// The tag has no revision (a spec tag with nothing imported, or `items: null`).
+    NoRevisions,
+    /// One of the `keep` newest matched tags: `rank` (1 = newest) of `of` candidates.
+    Newest { rank: usize, of: usize },
+    /// Pinned by the annotation [`KEEP_ANNOTATION`]`=true` on its spec tag.
+    Pinned,
+    /// Spec tags tagged from it, named relative to its stream (`prod`, `other:prod`,
+    /// `ns/other:prod`).
+    ReferencedBy { by: Vec<String> },
+    /// Workloads using an image in its history (`pod/web-1`, `deployment/web`).
+    InUse { by: Vec<String> },
+    /// Its current revision is `age` old, younger than `limit`.
+    YoungerThan {
+        age: SignedDuration,
+        limit: SignedDuration,
+    },
+    /// A matched tag beyond the newest `keep`, unprotected: `rank` of `of` candidates.
+    Stale { rank: usize, of: usize },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::NotMatched => f.write_str("not matched"),
+            Reason::NoRevisions => f.write_str("no revisions"),
+            Reason::Newest { rank, of } => write!(f, "newest {rank} of {of}"),
+            Reason::Pinned => write!(f, "pinned ({KEEP_ANNOTATION}=true)"),
+            Reason::ReferencedBy { by } => write!(f, "referenced by {}", short_list(by)),
+            Reason::InUse { by } => write!(f, "in use by {}", short_list(by)),
+            Reason::YoungerThan { age, limit } => write!(
+                f,
+                "younger than {} ({} old)",
+                format_duration(*limit),
+                format_age(*age)
+            ),
+            Reason::Stale { rank, of } => write!(f, "stale ({rank} of {of})"),
+        }
+    }
+}
+
+/// `a, b, c`, or `a, b, c and 2 more`.
+fn short_list(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut s = items
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    s
+}
+
+/// A history item planned for removal from a kept tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrimmedRevision {
+    /// The item's image digest (`sha256:…`).
+    pub digest: String,
+    /// When the item was recorded.
+    pub created: Timestamp,
+    /// The item's generation.
+    pub generation: i64,
+}
+
+/// The decision about one tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagDecision {
+    pub tag: String,
+    pub action: Action,
+    /// All reasons, in the fixed order documented on the module; never empty.
+    pub reasons: Vec<Reason>,
+    /// The tag as a semver version (without `v`), when it is one.
+    pub version: Option<String>,
+    /// The current revision's image digest.
+    pub digest: Option<String>,
+    /// When the current revision was recorded.
+    pub created: Option<Timestamp>,
+    /// How many revisions the tag's history holds.
+    pub revisions: usize,
+    /// History items to remove (kept tags with `keep_revisions` only), newest first.
+    pub trim: Vec<TrimmedRevision>,
+}
+
+impl TagDecision {
+    pub fn is_delete(&self) -> bool {
+        self.action == Action::Delete
+    }
+
+    /// The first reason, the one a table shows when it shows one.
+    pub fn reason(&self) -> Option<&Reason> {
+        self.reasons.first()
+    }
+
+    /// Whether a protection (pin, reference, use, age) applies, besides set membership.
+    pub fn is_protected(&self) -> bool {
+        self.reasons.iter().any(|r| {
+            matches!(
+                r,
+                Reason::Pinned
+                    | Reason::ReferencedBy { .. }
+                    | Reason::InUse { .. }
+                    | Reason::YoungerThan { .. }
+            )
+        })
+    }
+}
+
+/// The decisions about one image stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StreamPlan {
+    pub namespace: String,
+    pub name: String,
+    /// The stream's UID, for the DELETE precondition.
+    pub uid: Option<String>,
+    /// The resourceVersion read, for the status update that trims history.
+    pub resource_version: Option<String>,
+    pub tags: Vec<TagDecision>,
+}
+
+impl StreamPlan {
+    pub fn tag(&self, tag: &str) -> Option<&TagDecision> {
+        self.tags.iter().find(|t| t.tag == tag)
+    }
+
+    pub fn deletions(&self) -> impl Iterator<Item = &TagDecision> {
+        self.tags.iter().filter(|t| t.is_delete())
+    }
+
+    pub fn delete_count(&self) -> usize {
+        self.deletions().count()
+    }
+
+    pub fn trim_count(&self) -> usize {
+        self.tags.iter().map(|t| t.trim.len()).sum()
+    }
+}
+
+/// The whole plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub streams: Vec<StreamPlan>,
+}
+
+impl Plan {
+    /// The tags to delete: (stream, tag, current digest — empty if the tag had none).
+    pub fn deletions(&self) -> impl Iterator<Item = (&StreamPlan, &str, &str)> {
+        self.streams.iter().flat_map(|s| {
+            s.deletions()
+                .map(move |t| (s, t.tag.as_str(), t.digest.as_deref().unwrap_or_default()))
+        })
+    }
+
+    /// The history items to remove: (stream, tag, item).
+    pub fn trims(&self) -> impl Iterator<Item = (&StreamPlan, &TagDecision, &TrimmedRevision)> {
+        self.streams.iter().flat_map(|s| {
+            s.tags
+                .iter()
+                .flat_map(move |t| t.trim.iter().map(move |r| (s, t, r)))
+        })
+    }
+
+    pub fn stream(&self, namespace: &str, name: &str) -> Option<&StreamPlan> {
+        self.streams
+            .iter()
+            .find(|s| s.namespace == namespace && s.name == name)
+    }
+
+    pub fn delete_count(&self) -> usize {
+        self.streams.iter().map(StreamPlan::delete_count).sum()
+    }
+
+    pub fn keep_count(&self) -> usize {
+        self.streams.iter().map(|s| s.tags.len()).sum::<usize>() - self.delete_count()
+    }
+
+    pub fn trim_count(&self) -> usize {
+        self.streams.iter().map(StreamPlan::trim_count).sum()
+    }
+
+    /// How many streams were planned.
+    pub fn stream_count(&self) -> usize {
+        self.streams.len()
+    }
+
+    /// Whether the plan changes nothing: no deletion, no trim.
+    pub fn is_empty(&self) -> bool {
+        self.delete_count() == 0 && self.trim_count() == 0
+    }
+}
+
+/// Plans every stream of `streams` (see the module documentation for the rules).
+pub fn build(streams: &[ImageStream], ctx: &Context, opts: &PlanOptions) -> Plan {
+    let mut out: Vec<StreamPlan> = streams.iter().map(|s| plan_stream(s, ctx, opts)).collect();
+    out.sort_by(|a, b| {
+        (&a.namespace, &a.name, &a.uid, &a.resource_version).cmp(&(
+            &b.namespace,
+            &b.name,
+            &b.uid,
+            &b.resource_version,
+        ))
+    });
+    Plan { streams: out }
+}
+
+struct TagInfo<'a> {
+    name: &'a str,
+    spec: Option<&'a TagReference>,
+    revs: &'a [TagEvent],
+    key: Option<TagKey>,
+}
+
+fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan {
+    let (ns, stream) = (s.namespace(), s.name());
+
+    // Union of status and spec tags, first occurrence of each name.
+    let mut status: BTreeMap<&str, &NamedTagEventList> = BTreeMap::new();
+    for t in s.status_tags() {
+        status.entry(t.tag.as_str()).or_insert(t);
+    }
+    let mut spec: BTreeMap<&str, &TagReference> = BTreeMap::new();
+    for t in s.spec_tags() {
+        spec.entry(t.name.as_str()).or_insert(t);
+    }
+    let names: BTreeSet<&str> = status.keys().chain(spec.keys()).copied().collect();
+    let mut tags: Vec<TagInfo> = names
+        .into_iter()
+        .map(|name| TagInfo {
+            name,
+            spec: spec.get(name).copied(),
+            revs: status.get(name).map(|t| t.revisions()).unwrap_or_default(),
+            key: opts.selector.key(name),
+        })
+        .collect();
+    // Matched tags newest first, then the others by name (already in name order).
+    tags.sort_by(|a, b| match (&a.key, &b.key) {
+        (Some(ka), Some(kb)) => kb.cmp(ka),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.name.cmp(b.name),
+    });
+
+    let of = tags
+        .iter()
+        .filter(|t| t.key.is_some() && !t.revs.is_empty())
+        .count();
+    // Some((age, limit)) when the item is younger than keep_younger_than.
+    let young = |ev: &TagEvent| -> Option<(SignedDuration, SignedDuration)> {
+        let limit = opts.keep_younger_than?;
+        let age = opts.now.duration_since(ev.created.0);
+        (age < limit).then_some((age, limit))
+    };
+    let in_use = |digest: &str| -> Option<&Vec<String>> {
+        if opts.ignore_in_use || digest.is_empty() {
+            None
+        } else {
+            ctx.in_use.get(digest).filter(|users| !users.is_empty())
+        }
+    };
+
+    let mut rank = 0;
+    let decisions = tags
+        .iter()
+        .map(|t| {
+            let mut reasons = Vec::new();
+            let mut candidate_rank = None;
+            if t.key.is_none() {
+                reasons.push(Reason::NotMatched);
+            } else if t.revs.is_empty() {
+                reasons.push(Reason::NoRevisions);
+            } else {
+                rank += 1;
+                if rank <= opts.keep {
+                    reasons.push(Reason::Newest { rank, of });
+                } else {
+                    candidate_rank = Some(rank);
+                }
+            }
+
+            if t.spec.is_some_and(is_pinned) {
+                reasons.push(Reason::Pinned);
+            }
+            let mut referrers: Vec<String> = ctx
+                .references
+                .tag_referrers(ns, stream, t.name)
+                .into_iter()
+                .chain(
+                    t.revs
+                        .iter()
+                        .flat_map(|ev| ctx.references.image_referrers(ns, stream, &ev.image)),
+                )
+                .map(|r| r.relative_to(ns, stream))
+                .collect();
+            referrers.sort();
+            referrers.dedup();
+            if !referrers.is_empty() {
+                reasons.push(Reason::ReferencedBy { by: referrers });
+            }
+            let mut users: Vec<String> = t
+                .revs
+                .iter()
+                .filter_map(|ev| in_use(&ev.image))
+                .flatten()
+                .cloned()
+                .collect();
+            users.sort();
+            users.dedup();
+            if !users.is_empty() {
+                reasons.push(Reason::InUse { by: users });
+            }
+            if let Some((age, limit)) = t.revs.first().and_then(young) {
+                reasons.push(Reason::YoungerThan { age, limit });
+            }
+
+            let action = match candidate_rank {
+                Some(rank) if reasons.is_empty() => {
+                    reasons.push(Reason::Stale { rank, of });
+                    Action::Delete
+                }
+                _ => Action::Keep,
+            };
+
+            let trim = match (action, opts.keep_revisions) {
+                (Action::Keep, Some(n)) => t
+                    .revs
+                    .iter()
+                    .skip(n.max(1))
+                    .filter(|ev| {
+                        young(ev).is_none()
+                            && in_use(&ev.image).is_none()
+                            && ctx
+                                .references
+                                .image_referrers(ns, stream, &ev.image)
+                                .is_empty()
+                    })
+                    .map(|ev| TrimmedRevision {
+                        digest: ev.image.clone(),
+                        created: ev.created.0,
+                        generation: ev.generation,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+
+            let current = t.revs.first();
+            TagDecision {
+                tag: t.name.to_owned(),
+                action,
+                reasons,
+                version: version::parse(t.name).map(|v| v.to_string()),
+                digest: current.map(|ev| ev.image.clone()),
+                created: current.map(|ev| ev.created.0),
+                revisions: t.revs.len(),
+                trim,
+            }
+        })
+        .collect();
+
+    StreamPlan {
+        namespace: ns.to_owned(),
+        name: stream.to_owned(),
+        uid: s.metadata.uid.clone(),
+        resource_version: s.metadata.resource_version.clone(),
+        tags: decisions,
+    }
+}
+
+fn is_pinned(spec: &TagReference) -> bool {
+    spec.annotations
+        .as_ref()
+        .and_then(|a| a.get(KEEP_ANNOTATION))
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}

@@ -535,7 +535,7 @@ fn streams_sorted_by_unique_then_name() {
 }
 
 #[test]
-fn report_serializes_with_stable_snake_case_names() {
+fn report_serializes_with_stable_camel_case_names() {
     let sizes = SizeIndex::from_layers(&two_images());
     let streams = [stream("app", &[("v1", &["sha256:A", "sha256:gone"])])];
     let r = account(&streams, &sizes);
@@ -550,7 +550,7 @@ fn report_serializes_with_stable_snake_case_names() {
         "unique",
         "shared",
         "images",
-        "unsized_images",
+        "unsizedImages",
         "tags",
     ] {
         assert!(s.get(key).is_some(), "stream field {key}");
@@ -562,9 +562,9 @@ fn report_serializes_with_stable_snake_case_names() {
         assert!(rev.get(key).is_some(), "revision field {key}");
     }
     assert!(rev["total"].is_u64());
-    assert_eq!(json["unsized_images"][0]["reason"], "not_found");
-    assert_eq!(json["unsized_images"][0]["references"][0]["stream"], "app");
-    assert!(json["unsized_images"][0].get("manifest_list").is_none());
+    assert_eq!(json["unsizedImages"][0]["reason"], "notFound");
+    assert_eq!(json["unsizedImages"][0]["references"][0]["stream"], "app");
+    assert!(json["unsizedImages"][0].get("manifestList").is_none());
     // Round trips through JSON and YAML.
     let back: UsageReport = serde_json::from_value(json).unwrap();
     assert_eq!(back, r);

@@ -15,6 +15,7 @@ use crate::model::Time;
 /// Streams are sorted by `unique` bytes, largest first (ties by namespace and name); tags and
 /// revisions within a stream likewise (tag ties by name, revision ties newest first).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UsageReport {
     /// Bytes of all distinct blobs referenced by any revision in the report.
     pub total: u64,
@@ -26,6 +27,7 @@ pub struct UsageReport {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StreamUsage {
     pub namespace: String,
     pub name: String,
@@ -40,6 +42,7 @@ pub struct StreamUsage {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TagUsage {
     pub tag: String,
     pub total: u64,
@@ -52,6 +55,7 @@ pub struct TagUsage {
 
 /// One history item of a tag: one image digest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RevisionUsage {
     /// Position in the tag's history: 0 is the current revision, then older ones.
     pub index: usize,
@@ -67,6 +71,7 @@ pub struct RevisionUsage {
 
 /// An image that could not be sized, and where it is referenced.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UnsizedImage {
     pub image: String,
     pub reason: UnsizedReason,
@@ -78,7 +83,7 @@ pub struct UnsizedImage {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "camelCase")]
 pub enum UnsizedReason {
     /// The size source said `imageMissing`: the Image object is gone.
     ImageMissing,
@@ -87,6 +92,7 @@ pub enum UnsizedReason {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TagRef {
     pub namespace: String,
     pub stream: String,
