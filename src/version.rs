@@ -236,6 +236,16 @@ impl PartialEq for TagSelector {
     }
 }
 
+/// The display order of `list`: versions newest first, then the other tags by name.
+pub fn cmp_tags_newest_first(a: &str, b: &str) -> Ordering {
+    match (TagKey::of(a), TagKey::of(b)) {
+        (TagKey::Natural(x), TagKey::Natural(y)) => natural_cmp(&x, &y),
+        (TagKey::Version { .. }, TagKey::Natural(_)) => Ordering::Less,
+        (TagKey::Natural(_), TagKey::Version { .. }) => Ordering::Greater,
+        (x, y) => y.cmp(&x),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,15 +372,5 @@ mod tests {
             natural_cmp("99999999999999999999999", "100000000000000000000000"),
             Ordering::Less
         );
-    }
-}
-
-/// The display order of `list`: versions newest first, then the other tags by name.
-pub fn cmp_tags_newest_first(a: &str, b: &str) -> Ordering {
-    match (TagKey::of(a), TagKey::of(b)) {
-        (TagKey::Natural(x), TagKey::Natural(y)) => natural_cmp(&x, &y),
-        (TagKey::Version { .. }, TagKey::Natural(_)) => Ordering::Less,
-        (TagKey::Natural(_), TagKey::Version { .. }) => Ordering::Greater,
-        (x, y) => y.cmp(&x),
     }
 }
