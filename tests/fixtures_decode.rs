@@ -22,9 +22,14 @@ fn decode<T: DeserializeOwned>(name: &str, v: &Value) -> T {
 fn round_trips<T: DeserializeOwned + serde::Serialize>(name: &str, v: &Value) {
     let t: T = decode(name, v);
     let back = serde_json::to_value(&t).unwrap();
-    for key in ["metadata", "spec", "status", "image", "tag", "blobs", "images"] {
+    for key in [
+        "metadata", "spec", "status", "image", "tag", "blobs", "images",
+    ] {
         if v.get(key).is_some_and(|x| !x.is_null()) {
-            assert!(back.get(key).is_some(), "{name}: {key} lost in a round trip");
+            assert!(
+                back.get(key).is_some(),
+                "{name}: {key} lost in a round trip"
+            );
         }
     }
 }
@@ -83,7 +88,10 @@ fn imagestream_fields_are_read() {
     let stable = is.spec_tag("stable").expect("spec tag stable");
     assert_eq!(stable.annotations, None, "annotations: null");
     let from = stable.from.as_ref().unwrap();
-    assert_eq!((from.kind.as_str(), from.name.as_str()), ("ImageStreamTag", "myapp:v2.1.8"));
+    assert_eq!(
+        (from.kind.as_str(), from.name.as_str()),
+        ("ImageStreamTag", "myapp:v2.1.8")
+    );
     // status.tags are sorted by name and their items are newest first.
     let names: Vec<_> = is.status_tags().iter().map(|t| t.tag.as_str()).collect();
     let mut sorted = names.clone();
@@ -91,7 +99,12 @@ fn imagestream_fields_are_read() {
     assert_eq!(names, sorted);
     let latest = is.status_tag("latest").unwrap();
     assert!(latest.revisions().len() > 1);
-    assert!(latest.revisions().windows(2).all(|w| w[0].created.0 >= w[1].created.0));
+    assert!(
+        latest
+            .revisions()
+            .windows(2)
+            .all(|w| w[0].created.0 >= w[1].created.0)
+    );
     assert!(is.current("latest").unwrap().image.starts_with("sha256:"));
 }
 
@@ -111,7 +124,10 @@ fn istag_get_carries_layers_and_size() {
     let t: ImageStreamTag = decode("117", &load("117-get-imagestreamtag-myapp-v2.0.1.json"));
     let layers = t.image.docker_image_layers.as_ref().unwrap();
     let total: i64 = layers.iter().map(|l| l.size).sum();
-    assert_eq!(t.image.docker_image_metadata.as_ref().unwrap().size, Some(total));
+    assert_eq!(
+        t.image.docker_image_metadata.as_ref().unwrap().size,
+        Some(total)
+    );
 }
 
 #[test]
@@ -121,7 +137,10 @@ fn layers_blobs_have_null_sizes_for_manifests() {
     let images = l.images.unwrap();
     assert_eq!(images.len(), 20);
     for (digest, refs) in &images {
-        assert_eq!(blobs[digest].size, None, "manifest blob of {digest} has no size");
+        assert_eq!(
+            blobs[digest].size, None,
+            "manifest blob of {digest} has no size"
+        );
         for layer in refs.layers.as_deref().unwrap() {
             assert!(blobs[layer].size.unwrap() > 0);
         }
@@ -130,7 +149,10 @@ fn layers_blobs_have_null_sizes_for_manifests() {
 
 #[test]
 fn error_status_bodies_decode() {
-    let s: Status = decode("162", &load("162-alice-delete-imagestreamtag-forbidden.json"));
+    let s: Status = decode(
+        "162",
+        &load("162-alice-delete-imagestreamtag-forbidden.json"),
+    );
     assert_eq!(s.code, Some(403));
     assert_eq!(s.reason.as_deref(), Some("Forbidden"));
     assert_eq!(s.details.unwrap().kind.as_deref(), Some("imagestreamtags"));

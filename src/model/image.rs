@@ -37,13 +37,21 @@ pub struct Image {
 pub struct DockerImageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "apiVersion",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub api_version: Option<String>,
     #[serde(default, rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, rename = "Created")]
     pub created: Option<Time>,
-    #[serde(default, rename = "Architecture", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Architecture",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub architecture: Option<String>,
     /// Total of the layer sizes, in bytes.
     #[serde(default, rename = "Size", skip_serializing_if = "Option::is_none")]

@@ -38,7 +38,22 @@ macro_rules! image_resource {
     };
 }
 
-image_resource!(ImageStream, "ImageStream", "imagestreams", NamespaceResourceScope);
-image_resource!(ImageStreamTag, "ImageStreamTag", "imagestreamtags", NamespaceResourceScope);
-image_resource!(ImageStreamImage, "ImageStreamImage", "imagestreamimages", NamespaceResourceScope);
+image_resource!(
+    ImageStream,
+    "ImageStream",
+    "imagestreams",
+    NamespaceResourceScope
+);
+image_resource!(
+    ImageStreamTag,
+    "ImageStreamTag",
+    "imagestreamtags",
+    NamespaceResourceScope
+);
+image_resource!(
+    ImageStreamImage,
+    "ImageStreamImage",
+    "imagestreamimages",
+    NamespaceResourceScope
+);
 image_resource!(Image, "Image", "images", ClusterResourceScope);

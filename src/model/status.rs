@@ -27,7 +27,11 @@ pub struct StatusDetails {
     pub group: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "retryAfterSeconds")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "retryAfterSeconds"
+    )]
     pub retry_after_seconds: Option<u32>,
 }
 
