@@ -11,10 +11,11 @@ use crate::model::{
 };
 
 /// Which data the simulator starts with.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Scenario {
     /// The seed's `myapp` (v2.0.1 … v2.1.8 + latest), `frontend` and `python` in `mynamespace`,
     /// and `myapp` in `otherproject`.
+    #[default]
     Seed,
     /// `streams` generated streams `app-0000…` in `large`, each with `tags` tags (semver + latest)
     /// of `revisions` revisions.
@@ -25,12 +26,6 @@ pub enum Scenario {
     },
     /// Namespace `default`, nothing in it.
     Empty,
-}
-
-impl Default for Scenario {
-    fn default() -> Self {
-        Scenario::Seed
-    }
 }
 
 impl Scenario {

@@ -394,20 +394,22 @@ impl Store {
         self.ensure_namespace(ns);
         let uid = self.next_uid();
         let rv = self.next_rv();
-        let mut s = ImageStream::default();
-        s.metadata = ObjectMeta {
-            name: Some(name.into()),
-            namespace: Some(ns.into()),
-            uid: Some(uid),
-            resource_version: Some(rv),
-            generation: Some(1),
-            creation_timestamp: Some(time(created)),
-            labels: (!labels.is_empty()).then(|| {
-                labels
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect()
-            }),
+        let mut s = ImageStream {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some(ns.into()),
+                uid: Some(uid),
+                resource_version: Some(rv),
+                generation: Some(1),
+                creation_timestamp: Some(time(created)),
+                labels: (!labels.is_empty()).then(|| {
+                    labels
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect()
+                }),
+                ..Default::default()
+            },
             ..Default::default()
         };
         s.status.docker_image_repository = format!("{REGISTRY}/{ns}/{name}");
