@@ -1,0 +1,495 @@
+//! HTTPS serving and routing: authentication, knobs (latency, 429, faults), RBAC, and dispatch
+//! to the store.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use super::errors;
+use super::faults::{Fault, FaultRng};
+use super::rbac::{self, Attributes, User};
+use super::store::{ListQuery, Store, WORKLOADS};
+use super::{RequestRecord, discovery, table};
+use crate::model::{GROUP, ImageStream, ImageStreamTag, Status};
+
+/// The knobs that can change while serving.
+#[derive(Clone, Debug)]
+pub struct Knobs {
+    pub latency: Duration,
+    pub max_inflight: Option<usize>,
+    pub fail_rate: f64,
+}
+
+/// State shared by all connections.
+pub struct Shared {
+    pub store: Mutex<Store>,
+    pub users: Mutex<HashMap<String, User>>,
+    pub records: Mutex<Vec<RequestRecord>>,
+    pub knobs: Mutex<Knobs>,
+    pub rng: Mutex<FaultRng>,
+    pub inflight: AtomicUsize,
+    pub faults: AtomicUsize,
+    pub url: Mutex<String>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    pub fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+    pub fn knobs(&self) -> std::sync::MutexGuard<'_, Knobs> {
+        lock(&self.knobs)
+    }
+    pub fn users(&self) -> std::sync::MutexGuard<'_, HashMap<String, User>> {
+        lock(&self.users)
+    }
+    pub fn records(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {
+        lock(&self.records)
+    }
+}
+
+/// Accepts TLS connections until `shutdown` turns true.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    loop {
+        let (tcp, _) = tokio::select! {
+            r = listener.accept() => match r { Ok(x) => x, Err(_) => continue },
+            _ = shutdown.changed() => return,
+        };
+        let acceptor = acceptor.clone();
+        let shared = shared.clone();
+        let mut stop = shutdown.clone();
+        tokio::spawn(async move {
+            let Ok(stream) = acceptor.accept(tcp).await else {
+                return;
+            };
+            let svc = hyper::service::service_fn(move |req| handle(shared.clone(), req));
+            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            let conn = builder.serve_connection(TokioIo::new(stream), svc);
+            tokio::select! {
+                _ = conn => {}
+                _ = stop.changed() => {}
+            }
+        });
+    }
+}
+
+type Resp = Response<Full<Bytes>>;
+
+fn json_response(code: u16, body: &Value) -> Resp {
+    Response::builder()
+        .status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header("content-type", "application/json")
+        .header("cache-control", "no-cache, private")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .expect("a valid response")
+}
+
+fn status_value(s: &Status) -> Value {
+    serde_json::to_value(s).unwrap_or_default()
+}
+
+/// The parsed target of an API request.
+#[derive(Debug, Default, Clone)]
+pub struct Target {
+    pub group: String,
+    pub namespace: Option<String>,
+    pub resource: String,
+    pub name: Option<String>,
+    pub sub: Option<String>,
+}
+
+fn decode(seg: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", seg.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| seg.to_owned())
+}
+
+/// `/api/v1/...` or `/apis/<g>/<v>/...` → target; `None` for discovery or unknown paths.
+pub fn parse_target(path: &str) -> Option<Target> {
+    let segs: Vec<String> = path.trim_matches('/').split('/').map(decode).collect();
+    let (group, rest) = match segs.first().map(String::as_str) {
+        Some("api") if segs.get(1).map(String::as_str) == Some("v1") && segs.len() > 2 => {
+            (String::new(), &segs[2..])
+        }
+        Some("apis") if segs.len() > 3 => (segs[1].clone(), &segs[3..]),
+        _ => return None,
+    };
+    let mut t = Target {
+        group,
+        ..Default::default()
+    };
+    let rest: &[String] = if rest.len() >= 3 && rest[0] == "namespaces" {
+        t.namespace = Some(rest[1].clone());
+        &rest[2..]
+    } else {
+        rest
+    };
+    t.resource = rest.first()?.clone();
+    t.name = rest.get(1).cloned();
+    t.sub = rest.get(2).cloned();
+    if rest.len() > 3 {
+        return None;
+    }
+    Some(t)
+}
+
+fn is_discovery(path: &str) -> bool {
+    let p = path.trim_end_matches('/');
+    matches!(
+        p,
+        "/version" | "/api" | "/api/v1" | "/apis" | "/healthz" | "/readyz" | "/livez"
+    ) || (p.starts_with("/apis/") && p.split('/').count() <= 4)
+        || p.starts_with("/openapi")
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std::io::Error> {
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or_default().to_owned();
+    let accept = req
+        .headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let token = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|s| s.trim().to_owned());
+    let body = match req.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => Bytes::new(),
+    };
+    let user = token
+        .as_deref()
+        .and_then(|t| shared.users().get(t).cloned());
+    let user_name = user
+        .as_ref()
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| "system:anonymous".to_owned());
+    let record = |status: u16| {
+        shared.records().push(RequestRecord {
+            method: method.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            status,
+            user: user_name.clone(),
+        });
+    };
+
+    // Discovery and /version: never faulted, no latency, anonymous allowed.
+    if is_discovery(&path) {
+        let (code, v) = discovery_answer(&shared, &path);
+        record(code);
+        return Ok(json_response(code, &v));
+    }
+    let Some(user) = user else {
+        record(401);
+        return Ok(json_response(401, &status_value(&errors::unauthorized())));
+    };
+
+    let knobs = shared.knobs().clone();
+    let inflight = shared.inflight.fetch_add(1, Ordering::SeqCst) + 1;
+    let _guard = InflightGuard(&shared.inflight);
+    if knobs.max_inflight.is_some_and(|max| inflight > max) {
+        record(429);
+        let mut r = json_response(429, &status_value(&errors::too_many_requests(1)));
+        r.headers_mut()
+            .insert("retry-after", hyper::header::HeaderValue::from_static("1"));
+        return Ok(r);
+    }
+    if !knobs.latency.is_zero() {
+        tokio::time::sleep(knobs.latency).await;
+    }
+    let is_write = method != "GET" && method != "HEAD";
+    let fault = lock(&shared.rng).decide(knobs.fail_rate, is_write);
+    match fault {
+        Fault::None | Fault::ResetAfter => {}
+        Fault::Internal => {
+            shared.faults.fetch_add(1, Ordering::SeqCst);
+            record(500);
+            return Ok(json_response(500, &status_value(&errors::internal_error())));
+        }
+        Fault::Unavailable => {
+            shared.faults.fetch_add(1, Ordering::SeqCst);
+            record(503);
+            return Ok(json_response(
+                503,
+                &status_value(&errors::service_unavailable()),
+            ));
+        }
+        Fault::ResetBefore => {
+            shared.faults.fetch_add(1, Ordering::SeqCst);
+            record(0);
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected reset",
+            ));
+        }
+    }
+
+    let watch = query
+        .split('&')
+        .any(|kv| kv == "watch=true" || kv == "watch=1");
+    let (code, v) = match parse_target(&path) {
+        None => (404, status_value(&errors::not_found_path())),
+        Some(t) => {
+            let attrs = Attributes {
+                verb: rbac::verb(&method, t.name.is_some(), watch),
+                group: &t.group,
+                resource: &t.resource,
+                subresource: t.sub.as_deref(),
+                namespace: if t.resource == "namespaces" && t.group.is_empty() {
+                    t.name.as_deref()
+                } else {
+                    t.namespace.as_deref()
+                },
+                name: t.name.as_deref(),
+            };
+            match user.authorize(&attrs) {
+                Err(s) => (errors::code(&s), status_value(&s)),
+                Ok(()) if watch => {
+                    // Watches: an empty stream that ends at once (nothing is pushed).
+                    (200, Value::Null)
+                }
+                Ok(()) => route(&shared, &method, &t, &query, &body, &accept),
+            }
+        }
+    };
+    if fault == Fault::ResetAfter {
+        shared.faults.fetch_add(1, Ordering::SeqCst);
+        record(0);
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected reset",
+        ));
+    }
+    record(code);
+    if v.is_null() {
+        return Ok(Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::new()))
+            .expect("a valid response"));
+    }
+    Ok(json_response(code, &v))
+}
+
+struct InflightGuard<'a>(&'a AtomicUsize);
+
+impl Drop for InflightGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn discovery_answer(shared: &Shared, path: &str) -> (u16, Value) {
+    let p = path.trim_end_matches('/');
+    let segs: Vec<&str> = p.trim_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["version"] => (200, discovery::version()),
+        ["healthz"] | ["readyz"] | ["livez"] => (200, json!("ok")),
+        ["api"] => {
+            let url = lock(&shared.url).clone();
+            let host = url.trim_start_matches("https://").to_owned();
+            (200, discovery::api(&host))
+        }
+        ["api", "v1"] => (200, discovery::resources("", "v1").unwrap_or_default()),
+        ["apis"] => (200, discovery::apis()),
+        ["apis", g, v] => match discovery::resources(g, v) {
+            Some(r) => (200, r),
+            None => (404, status_value(&errors::not_found_path())),
+        },
+        _ => (404, status_value(&errors::not_found_path())),
+    }
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Status> {
+    serde_json::from_slice(body)
+        .map_err(|e| errors::bad_request(format!("the object provided is unrecognized: {e}")))
+}
+
+fn wants_table(accept: &str) -> bool {
+    accept.contains("as=Table")
+}
+
+fn ok<T: serde::Serialize>(code: u16, r: Result<T, Status>) -> (u16, Value) {
+    match r {
+        Ok(v) => (code, serde_json::to_value(v).unwrap_or_default()),
+        Err(s) => (errors::code(&s), status_value(&s)),
+    }
+}
+
+fn route(
+    shared: &Shared,
+    method: &str,
+    t: &Target,
+    query: &str,
+    body: &[u8],
+    accept: &str,
+) -> (u16, Value) {
+    let q = match ListQuery::parse(query) {
+        Ok(q) => q,
+        Err(s) => return (errors::code(&s), status_value(&s)),
+    };
+    let mut store = shared.store();
+    let now = store.now();
+    let ns = t.namespace.as_deref();
+    let name = t.name.as_deref();
+    let table = wants_table(accept);
+    let (code, v) = match (
+        t.group.as_str(),
+        t.resource.as_str(),
+        t.sub.as_deref(),
+        method,
+        ns,
+        name,
+    ) {
+        // ---- core namespaces
+        ("", "namespaces", None, "GET", None, Some(n)) => ok(200, store.namespace_json(n)),
+        ("", "namespaces", None, "GET", None, None) => (200, store.list_namespaces()),
+        ("", "namespaces", None, "POST", None, None) => {
+            let v: Value = serde_json::from_slice(body).unwrap_or_default();
+            let n = v["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            store.ensure_namespace(&n);
+            ok(201, store.namespace_json(&n))
+        }
+        // ---- imagestreams
+        (GROUP, "imagestreams", None, "GET", _, None) => {
+            let r = store.list_streams(ns, &q);
+            match r {
+                Ok(v) if table => (200, table::imagestreams(&v, now)),
+                r => ok(200, r),
+            }
+        }
+        (GROUP, "imagestreams", None, "GET", Some(ns), Some(n)) => match store.get_stream(ns, n) {
+            Ok(s) if table => (
+                200,
+                table::imagestreams(&serde_json::to_value(s).unwrap_or_default(), now),
+            ),
+            r => ok(200, r),
+        },
+        (GROUP, "imagestreams", None, "POST", Some(ns), None) => {
+            let r = parse_body::<ImageStream>(body).and_then(|b| store.create_stream(ns, b));
+            ok(201, r)
+        }
+        (GROUP, "imagestreams", None, "PUT", Some(ns), Some(n)) => {
+            let r = parse_body::<ImageStream>(body).and_then(|b| store.update_stream(ns, n, b));
+            ok(200, r)
+        }
+        (GROUP, "imagestreams", None, "DELETE", Some(ns), Some(n)) => {
+            ok(200, store.delete_stream(ns, n))
+        }
+        (GROUP, "imagestreams", Some("status"), "GET", Some(ns), Some(n)) => {
+            ok(200, store.get_stream(ns, n))
+        }
+        (GROUP, "imagestreams", Some("status"), "PUT", Some(ns), Some(n)) => {
+            let r =
+                parse_body::<ImageStream>(body).and_then(|b| store.update_stream_status(ns, n, b));
+            ok(200, r)
+        }
+        (GROUP, "imagestreams", Some("layers"), "GET", Some(ns), Some(n)) => {
+            ok(200, store.layers(ns, n))
+        }
+        // ---- imagestreamtags
+        (GROUP, "imagestreamtags", None, "GET", _, None) => {
+            let v = store.list_istags(ns, &q);
+            if table {
+                (200, table::imagestreamtags(&v, now))
+            } else {
+                (200, v)
+            }
+        }
+        (GROUP, "imagestreamtags", None, "GET", Some(ns), Some(n)) => {
+            match store.get_istag(ns, n) {
+                Ok(t) if table => (
+                    200,
+                    table::imagestreamtags(&serde_json::to_value(t).unwrap_or_default(), now),
+                ),
+                r => ok(200, r),
+            }
+        }
+        (GROUP, "imagestreamtags", None, "POST", Some(ns), None) => {
+            let r = parse_body::<ImageStreamTag>(body).and_then(|b| store.create_istag(ns, b));
+            ok(201, r)
+        }
+        (GROUP, "imagestreamtags", None, "PUT", Some(ns), Some(n)) => {
+            let r = parse_body::<ImageStreamTag>(body).and_then(|b| store.update_istag(ns, n, b));
+            ok(200, r)
+        }
+        (GROUP, "imagestreamtags", None, "DELETE", Some(ns), Some(n)) => {
+            let opts: Value = serde_json::from_slice(body).unwrap_or_default();
+            let uid = opts["preconditions"]["uid"].as_str();
+            ok(200, store.delete_istag(ns, n, uid))
+        }
+        // ---- imagestreamimages, images, mappings
+        (GROUP, "imagestreamimages", None, "GET", Some(ns), Some(n)) => {
+            ok(200, store.get_isimage(ns, n))
+        }
+        (GROUP, "images", None, "GET", None, Some(n)) => ok(200, store.get_image(n)),
+        (GROUP, "images", None, "GET", None, None) => ok(200, store.list_images(&q)),
+        (GROUP, "images", None, "DELETE", None, Some(n)) => ok(200, store.delete_image(n)),
+        (GROUP, "imagestreammappings", None, "POST", Some(ns), None) => {
+            let v: Value = serde_json::from_slice(body).unwrap_or_default();
+            ok(201, store.create_mapping(ns, &v))
+        }
+        // ---- workloads (read-only)
+        (g, r, None, "GET", _, None)
+            if WORKLOADS.iter().any(|(wg, wr, _)| *wg == g && *wr == r) =>
+        {
+            let v = store.list_workloads(g, r, ns, &q);
+            if table {
+                (200, table::default(&v, now))
+            } else {
+                (200, v)
+            }
+        }
+        (g, r, None, "GET", Some(ns), Some(n))
+            if WORKLOADS.iter().any(|(wg, wr, _)| *wg == g && *wr == r) =>
+        {
+            ok(200, store.get_workload(g, r, ns, n))
+        }
+        (g, r, _, _, _, _)
+            if (g == GROUP
+                && [
+                    "imagestreams",
+                    "imagestreamtags",
+                    "imagestreamimages",
+                    "images",
+                    "imagestreammappings",
+                ]
+                .contains(&r))
+                || WORKLOADS.iter().any(|(wg, wr, _)| *wg == g && *wr == r)
+                || (g.is_empty() && r == "namespaces") =>
+        {
+            (405, status_value(&errors::method_not_allowed(method)))
+        }
+        _ => (404, status_value(&errors::not_found_path())),
+    };
+    (code, v)
+}

@@ -1,0 +1,1119 @@
+//! The simulator's state and the server's semantics, testable without HTTP.
+//!
+//! Every operation returns either the typed object (or the JSON the server would send) or the
+//! `Status` error the real openshift-apiserver answers with (see `tests/fixtures/openshift-4.13`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use base64::Engine as _;
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use super::errors;
+use super::selector::{FieldSelector, Selector};
+use crate::model::{
+    API_VERSION, DockerImageMetadata, Image, ImageBlobReferences, ImageLayerData, ImageStream,
+    ImageStreamImage, ImageStreamLayers, ImageStreamTag, NamedTagEventList, ObjectMeta, Status,
+    TagEvent, TagReference, Time,
+};
+
+/// The internal registry's host, as in the recordings.
+pub const REGISTRY: &str = "image-registry.openshift-image-registry.svc:5000";
+
+type Result<T> = std::result::Result<T, Status>;
+
+/// `labelSelector`, `fieldSelector`, `limit`, `continue` of a LIST.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    pub label: Selector,
+    pub field: FieldSelector,
+    pub limit: Option<usize>,
+    pub continue_: Option<String>,
+}
+
+impl ListQuery {
+    /// Parses a raw query string; bad selectors are a 400 like the apiserver's.
+    pub fn parse(query: &str) -> Result<ListQuery> {
+        let mut q = ListQuery::default();
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            match &*k {
+                "labelSelector" => q.label = Selector::parse(&v).map_err(errors::bad_request)?,
+                "fieldSelector" => {
+                    q.field = FieldSelector::parse(&v).map_err(errors::bad_request)?
+                }
+                "limit" => q.limit = v.parse().ok().filter(|n| *n > 0),
+                "continue" if !v.is_empty() => q.continue_ = Some(v.into_owned()),
+                _ => {}
+            }
+        }
+        Ok(q)
+    }
+}
+
+fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_encode_padding(false)
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    )
+}
+
+/// The apiserver's opaque continue token: base64url of `{"v":"meta.k8s.io/v1","rv":N,"start":"key\0"}`.
+pub fn encode_continue(rv: u64, last_key: &str) -> String {
+    let body = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{last_key}\u{0}")});
+    b64().encode(body.to_string())
+}
+
+/// Decodes a continue token into the key to start at; errors worded like the apiserver's.
+pub fn decode_continue(token: &str) -> Result<String> {
+    let bad = |why: String| errors::bad_request(format!("invalid continue token: {why}"));
+    let bytes = b64()
+        .decode(token)
+        .map_err(|e| bad(format!("illegal base64 data: {e}")))?;
+    let v: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => {
+            let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+            let ch = match first {
+                Some(b) if (0x20..0x7f).contains(&b) => (b as char).to_string(),
+                Some(b) => format!("\\u{:04x}", b),
+                None => String::new(),
+            };
+            return Err(bad(format!(
+                "continue key is not valid: invalid character '{ch}' looking for beginning of value"
+            )));
+        }
+    };
+    if v["v"] != "meta.k8s.io/v1" {
+        return Err(bad(
+            "continue key is not valid: server does not recognize this encoded key".into(),
+        ));
+    }
+    match v["start"].as_str() {
+        Some(s) if !s.is_empty() => Ok(s.to_owned()),
+        _ => Err(bad(
+            "continue key is not valid: encoded key has no start".into()
+        )),
+    }
+}
+
+/// `Time` truncated to seconds.
+pub fn time(ts: Timestamp) -> Time {
+    Time(Timestamp::from_second(ts.as_second()).unwrap_or(ts))
+}
+
+/// A namespaced workload resource the simulator serves read-only: (group, resource, kind).
+pub const WORKLOADS: &[(&str, &str, &str)] = &[
+    ("", "pods", "Pod"),
+    ("", "replicationcontrollers", "ReplicationController"),
+    ("apps", "deployments", "Deployment"),
+    ("apps", "replicasets", "ReplicaSet"),
+    ("apps", "statefulsets", "StatefulSet"),
+    ("apps", "daemonsets", "DaemonSet"),
+    ("batch", "jobs", "Job"),
+    ("batch", "cronjobs", "CronJob"),
+    ("apps.openshift.io", "deploymentconfigs", "DeploymentConfig"),
+    ("build.openshift.io", "builds", "Build"),
+    ("build.openshift.io", "buildconfigs", "BuildConfig"),
+];
+
+/// The simulated cluster's image API state.
+#[derive(Debug)]
+pub struct Store {
+    pub(crate) namespaces: BTreeMap<String, (String, Timestamp)>,
+    pub(crate) streams: BTreeMap<(String, String), ImageStream>,
+    pub(crate) images: BTreeMap<String, Image>,
+    /// (resource, namespace) → objects.
+    pub(crate) workloads: BTreeMap<(String, String), Vec<Value>>,
+    rv: u64,
+    uid_seq: u64,
+    shuffle: u64,
+    /// Fixed clock for tests; `None` = wall clock.
+    pub(crate) clock: Option<Timestamp>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store {
+            namespaces: BTreeMap::new(),
+            streams: BTreeMap::new(),
+            images: BTreeMap::new(),
+            workloads: BTreeMap::new(),
+            rv: 400,
+            uid_seq: 0,
+            shuffle: 0x9e37_79b9_7f4a_7c15,
+            clock: None,
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        let t = self.clock.unwrap_or_else(Timestamp::now);
+        Timestamp::from_second(t.as_second()).unwrap_or(t)
+    }
+
+    /// Bumps and returns the global resourceVersion.
+    pub fn next_rv(&mut self) -> String {
+        self.rv += 1;
+        self.rv.to_string()
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.rv
+    }
+
+    pub fn next_uid(&mut self) -> String {
+        self.uid_seq += 1;
+        let h = super::scenario::fast_hex(0x5eed_0000 ^ self.uid_seq);
+        format!(
+            "{}-{}-4{}-8{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
+    }
+
+    fn next_random(&mut self) -> u64 {
+        // splitmix64
+        self.shuffle = self.shuffle.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.shuffle;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    // ---- namespaces -------------------------------------------------------------------------
+
+    pub fn ensure_namespace(&mut self, ns: &str) {
+        if !self.namespaces.contains_key(ns) {
+            let uid = self.next_uid();
+            let now = self.now();
+            self.namespaces.insert(ns.to_owned(), (uid, now));
+        }
+    }
+
+    pub fn namespace_exists(&self, ns: &str) -> bool {
+        self.namespaces.contains_key(ns)
+    }
+
+    pub fn namespace_json(&self, ns: &str) -> Result<Value> {
+        let (uid, created) = self
+            .namespaces
+            .get(ns)
+            .ok_or_else(|| errors::not_found("namespaces", "", ns))?;
+        Ok(json!({
+            "kind": "Namespace", "apiVersion": "v1",
+            "metadata": {"name": ns, "uid": uid, "resourceVersion": "1",
+                "creationTimestamp": time(*created),
+                "labels": {"kubernetes.io/metadata.name": ns}},
+            "spec": {"finalizers": ["kubernetes"]},
+            "status": {"phase": "Active"}
+        }))
+    }
+
+    pub fn list_namespaces(&self) -> Value {
+        let items: Vec<Value> = self
+            .namespaces
+            .keys()
+            .filter_map(|ns| self.namespace_json(ns).ok())
+            .map(|mut v| {
+                strip_kind(&mut v);
+                v
+            })
+            .collect();
+        json!({"kind": "NamespaceList", "apiVersion": "v1",
+            "metadata": {"resourceVersion": self.rv.to_string()}, "items": items})
+    }
+
+    // ---- images -----------------------------------------------------------------------------
+
+    /// Stores an Image the way the apiserver does (uid, resourceVersion, metadata conversion).
+    /// An existing image of the same digest is kept as is.
+    pub fn insert_image(&mut self, mut image: Image, created: Timestamp) -> Image {
+        let digest = image.digest().to_owned();
+        if let Some(existing) = self.images.get(&digest) {
+            return existing.clone();
+        }
+        image.api_version = None;
+        image.kind = None;
+        image.metadata.uid = Some(self.next_uid());
+        image.metadata.resource_version = Some(self.next_rv());
+        image.metadata.creation_timestamp = Some(time(created));
+        let md = image
+            .docker_image_metadata
+            .get_or_insert_with(DockerImageMetadata::default);
+        md.kind = Some("DockerImage".into());
+        md.api_version = Some("image.openshift.io/1.0".into());
+        md.other
+            .entry("ContainerConfig")
+            .or_insert_with(|| json!({}));
+        if md.size.is_none() {
+            md.size = Some(
+                image
+                    .docker_image_layers
+                    .iter()
+                    .flatten()
+                    .map(|l| l.size)
+                    .sum(),
+            );
+        }
+        if image.docker_image_metadata_version.is_empty() {
+            image.docker_image_metadata_version = "1.0".into();
+        }
+        self.images.insert(digest, image.clone());
+        image
+    }
+
+    pub fn get_image(&self, name: &str) -> Result<Image> {
+        let mut img = self
+            .images
+            .get(name)
+            .cloned()
+            .ok_or_else(|| errors::image_not_found("images", name))?;
+        img.kind = Some("Image".into());
+        img.api_version = Some(API_VERSION.into());
+        Ok(img)
+    }
+
+    pub fn delete_image(&mut self, name: &str) -> Result<Status> {
+        self.images
+            .remove(name)
+            .ok_or_else(|| errors::image_not_found("images", name))?;
+        self.next_rv();
+        Ok(Status::success())
+    }
+
+    pub fn list_images(&self, q: &ListQuery) -> Result<Value> {
+        let start = match &q.continue_ {
+            Some(t) => Some(decode_continue(t)?),
+            None => None,
+        };
+        let all: Vec<&Image> = self
+            .images
+            .values()
+            .filter(|i| q.label.matches(i.metadata.labels.as_ref()))
+            .filter(|i| q.field.matches("", i.digest()))
+            .filter(|i| start.as_deref().is_none_or(|s| i.digest() >= s))
+            .collect();
+        let keys: Vec<String> = all.iter().map(|i| i.digest().to_owned()).collect();
+        let items: Vec<Value> = all
+            .iter()
+            .map(|i| serde_json::to_value(i).unwrap_or_default())
+            .collect();
+        Ok(self.page("ImageList", items, keys, q.limit))
+    }
+
+    fn page(
+        &self,
+        kind: &str,
+        mut items: Vec<Value>,
+        keys: Vec<String>,
+        limit: Option<usize>,
+    ) -> Value {
+        let mut meta = json!({"resourceVersion": self.rv.to_string()});
+        if let Some(limit) = limit
+            && items.len() > limit
+        {
+            let remaining = items.len() - limit;
+            items.truncate(limit);
+            meta["continue"] = json!(encode_continue(self.rv, &keys[limit - 1]));
+            meta["remainingItemCount"] = json!(remaining);
+        }
+        json!({"kind": kind, "apiVersion": API_VERSION, "metadata": meta, "items": items})
+    }
+
+    // ---- imagestreams -----------------------------------------------------------------------
+
+    fn stream_ref(&self, ns: &str, name: &str) -> Result<&ImageStream> {
+        self.streams
+            .get(&(ns.to_owned(), name.to_owned()))
+            .ok_or_else(|| errors::image_not_found("imagestreams", name))
+    }
+
+    fn stream_mut(&mut self, ns: &str, name: &str) -> Option<&mut ImageStream> {
+        self.streams.get_mut(&(ns.to_owned(), name.to_owned()))
+    }
+
+    pub fn get_stream(&self, ns: &str, name: &str) -> Result<ImageStream> {
+        let mut s = self.stream_ref(ns, name)?.clone();
+        s.kind = Some("ImageStream".into());
+        s.api_version = Some(API_VERSION.into());
+        Ok(s)
+    }
+
+    /// Streams of a namespace (or all), sorted by (namespace, name), selectors applied.
+    pub fn select_streams(&self, ns: Option<&str>, q: &ListQuery) -> Vec<&ImageStream> {
+        self.streams
+            .iter()
+            .filter(|((n, _), _)| ns.is_none_or(|x| x == n))
+            .map(|(_, s)| s)
+            .filter(|s| q.label.matches(s.metadata.labels.as_ref()))
+            .filter(|s| q.field.matches(s.namespace(), s.name()))
+            .collect()
+    }
+
+    pub fn list_streams(&self, ns: Option<&str>, q: &ListQuery) -> Result<Value> {
+        let start = match &q.continue_ {
+            Some(t) => Some(decode_continue(t)?),
+            None => None,
+        };
+        let key = |s: &ImageStream| match ns {
+            Some(_) => s.name().to_owned(),
+            None => format!("{}/{}", s.namespace(), s.name()),
+        };
+        let sel: Vec<&ImageStream> = self
+            .select_streams(ns, q)
+            .into_iter()
+            .filter(|s| start.as_deref().is_none_or(|st| key(s).as_str() >= st))
+            .collect();
+        let keys = sel.iter().map(|s| key(s)).collect();
+        let items = sel
+            .iter()
+            .map(|s| serde_json::to_value(s).unwrap_or_default())
+            .collect();
+        Ok(self.page("ImageStreamList", items, keys, q.limit))
+    }
+
+    /// Creates a bare stream (scenario building); returns it for further edits.
+    pub fn create_stream_at(
+        &mut self,
+        ns: &str,
+        name: &str,
+        labels: &[(&str, &str)],
+        created: Timestamp,
+    ) -> &mut ImageStream {
+        self.ensure_namespace(ns);
+        let uid = self.next_uid();
+        let rv = self.next_rv();
+        let mut s = ImageStream {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some(ns.into()),
+                uid: Some(uid),
+                resource_version: Some(rv),
+                generation: Some(1),
+                creation_timestamp: Some(time(created)),
+                labels: (!labels.is_empty()).then(|| {
+                    labels
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        s.status.docker_image_repository = format!("{REGISTRY}/{ns}/{name}");
+        let key = (ns.to_owned(), name.to_owned());
+        self.streams.insert(key.clone(), s);
+        self.streams.get_mut(&key).expect("just inserted")
+    }
+
+    pub fn create_stream(&mut self, ns: &str, mut body: ImageStream) -> Result<ImageStream> {
+        let name = body
+            .metadata
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                let mut s = Status::failure(
+                    422,
+                    "Invalid",
+                    "ImageStream.image.openshift.io \"\" is invalid: metadata.name: Required value: name or generateName is required",
+                );
+                s.details = Some(Default::default());
+                s
+            })?;
+        if self.streams.contains_key(&(ns.to_owned(), name.clone())) {
+            return Err(errors::already_exists("imagestreams", &name));
+        }
+        let now = self.now();
+        let labels = body.metadata.labels.take();
+        let annotations = body.metadata.annotations.take();
+        let s = self.create_stream_at(ns, &name, &[], now);
+        s.metadata.labels = labels;
+        s.metadata.annotations = annotations;
+        s.spec.lookup_policy = body.spec.lookup_policy;
+        s.spec.docker_image_repository = body.spec.docker_image_repository;
+        for tag in body.spec.tags.unwrap_or_default() {
+            self.set_spec_tag(ns, &name, tag, 1, now);
+        }
+        self.get_stream(ns, &name)
+    }
+
+    /// Adds or replaces a spec tag with the given generation and resolves it into status.
+    fn set_spec_tag(
+        &mut self,
+        ns: &str,
+        stream: &str,
+        mut tag: TagReference,
+        generation: i64,
+        now: Timestamp,
+    ) {
+        tag.generation = Some(generation);
+        if tag.import_policy.import_mode.is_none() {
+            tag.import_policy.import_mode = Some("Legacy".into());
+        }
+        if tag.reference_policy.type_.is_empty() {
+            tag.reference_policy.type_ = "Source".into();
+        }
+        let event = self.resolve(ns, &tag, generation, now);
+        let Some(s) = self.stream_mut(ns, stream) else {
+            return;
+        };
+        let tags = s.spec.tags.get_or_insert_with(Vec::new);
+        let name = tag.name.clone();
+        match tags.iter_mut().find(|t| t.name == name) {
+            Some(t) => *t = tag,
+            None => tags.push(tag),
+        }
+        if let Some(event) = event {
+            add_event(s, &name, event);
+        }
+    }
+
+    /// What a spec tag points at, as a revision to record (`None` = nothing to import).
+    fn resolve(
+        &self,
+        ns: &str,
+        tag: &TagReference,
+        generation: i64,
+        now: Timestamp,
+    ) -> Option<TagEvent> {
+        let from = tag.from.as_ref()?;
+        let from_ns = from
+            .namespace
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(ns);
+        match from.kind.as_str() {
+            "DockerImage" if tag.reference => Some(TagEvent {
+                created: time(now),
+                docker_image_reference: from.name.clone(),
+                image: String::new(),
+                generation,
+            }),
+            "ImageStreamTag" => {
+                let (s, t) = ImageStreamTag::split_name(&from.name)?;
+                let cur = self
+                    .streams
+                    .get(&(from_ns.to_owned(), s.to_owned()))?
+                    .current(t)?;
+                Some(TagEvent {
+                    created: time(now),
+                    docker_image_reference: cur.docker_image_reference.clone(),
+                    image: cur.image.clone(),
+                    generation,
+                })
+            }
+            "ImageStreamImage" => {
+                let (s, d) = from.name.split_once('@')?;
+                let img = self.images.get(d)?;
+                let _ = self.streams.get(&(from_ns.to_owned(), s.to_owned()))?;
+                Some(TagEvent {
+                    created: time(now),
+                    docker_image_reference: img.docker_image_reference.clone(),
+                    image: d.to_owned(),
+                    generation,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn check_rv(current: &ImageStream, body_rv: Option<&str>, name: &str) -> Result<()> {
+        match body_rv {
+            Some(rv)
+                if !rv.is_empty() && Some(rv) != current.metadata.resource_version.as_deref() =>
+            {
+                Err(errors::conflict("imagestreams", name, errors::MODIFIED))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn update_stream(
+        &mut self,
+        ns: &str,
+        name: &str,
+        body: ImageStream,
+    ) -> Result<ImageStream> {
+        let current = self.stream_ref(ns, name)?.clone();
+        Self::check_rv(&current, body.metadata.resource_version.as_deref(), name)?;
+        let now = self.now();
+        let old_tags = current.spec.tags.clone().unwrap_or_default();
+        let new_tags = body.spec.tags.clone().unwrap_or_default();
+        let spec_changed = old_tags.len() != new_tags.len()
+            || new_tags.iter().any(|t| {
+                old_tags
+                    .iter()
+                    .find(|o| o.name == t.name)
+                    .is_none_or(|o| o.from != t.from || o.reference != t.reference)
+            })
+            || current.spec.lookup_policy != body.spec.lookup_policy;
+        let generation = current.metadata.generation.unwrap_or(1) + i64::from(spec_changed);
+        let rv = self.next_rv();
+        {
+            let s = self.stream_mut(ns, name).expect("checked");
+            s.metadata.labels = body.metadata.labels.clone();
+            s.metadata.annotations = body.metadata.annotations.clone();
+            s.metadata.resource_version = Some(rv);
+            s.metadata.generation = Some(generation);
+            s.spec.lookup_policy = body.spec.lookup_policy.clone();
+            s.spec.tags = None;
+        }
+        for t in new_tags {
+            let unchanged = old_tags
+                .iter()
+                .find(|o| o.name == t.name)
+                .filter(|o| o.from == t.from && o.reference == t.reference)
+                .cloned();
+            match unchanged {
+                Some(o) => {
+                    let g = o.generation.unwrap_or(generation);
+                    let s = self.stream_mut(ns, name).expect("checked");
+                    let mut keep = t.clone();
+                    keep.generation = Some(g);
+                    s.spec.tags.get_or_insert_with(Vec::new).push(keep);
+                }
+                None => self.set_spec_tag(ns, name, t, generation, now),
+            }
+        }
+        self.get_stream(ns, name)
+    }
+
+    pub fn update_stream_status(
+        &mut self,
+        ns: &str,
+        name: &str,
+        body: ImageStream,
+    ) -> Result<ImageStream> {
+        let current = self.stream_ref(ns, name)?.clone();
+        Self::check_rv(&current, body.metadata.resource_version.as_deref(), name)?;
+        let rv = self.next_rv();
+        let s = self.stream_mut(ns, name).expect("checked");
+        let mut tags = body.status.tags.unwrap_or_default();
+        tags.sort_by(|a, b| a.tag.cmp(&b.tag));
+        s.status.tags = (!tags.is_empty()).then_some(tags);
+        s.metadata.resource_version = Some(rv);
+        self.get_stream(ns, name)
+    }
+
+    pub fn delete_stream(&mut self, ns: &str, name: &str) -> Result<Status> {
+        let s = self
+            .streams
+            .remove(&(ns.to_owned(), name.to_owned()))
+            .ok_or_else(|| errors::image_not_found("imagestreams", name))?;
+        self.next_rv();
+        let mut st = Status::success();
+        st.details = Some(crate::model::StatusDetails {
+            name: Some(name.into()),
+            group: Some(crate::model::GROUP.into()),
+            kind: Some("imagestreams".into()),
+            retry_after_seconds: None,
+        });
+        let _ = s;
+        Ok(st)
+    }
+
+    /// `imagestreams/<name>/layers`.
+    pub fn layers(&self, ns: &str, name: &str) -> Result<ImageStreamLayers> {
+        let s = self.stream_ref(ns, name)?;
+        let mut blobs = BTreeMap::new();
+        let mut images = BTreeMap::new();
+        for t in s.status_tags() {
+            for ev in t.revisions() {
+                if ev.image.is_empty() || images.contains_key(&ev.image) {
+                    continue;
+                }
+                let Some(img) = self.images.get(&ev.image) else {
+                    images.insert(
+                        ev.image.clone(),
+                        ImageBlobReferences {
+                            image_missing: true,
+                            ..Default::default()
+                        },
+                    );
+                    continue;
+                };
+                for l in img.docker_image_layers.iter().flatten() {
+                    blobs.insert(
+                        l.name.clone(),
+                        ImageLayerData {
+                            size: Some(l.size),
+                            media_type: l.media_type.clone(),
+                        },
+                    );
+                }
+                let config = img
+                    .docker_image_metadata
+                    .as_ref()
+                    .and_then(|m| m.id.clone())
+                    .filter(|id| !id.is_empty());
+                if let Some(c) = &config {
+                    blobs.insert(
+                        c.clone(),
+                        ImageLayerData {
+                            size: None,
+                            media_type: "application/vnd.docker.container.image.v1+json".into(),
+                        },
+                    );
+                }
+                let mt = if img.docker_image_manifest_media_type.is_empty() {
+                    "application/vnd.docker.distribution.manifest.v2+json".to_owned()
+                } else {
+                    img.docker_image_manifest_media_type.clone()
+                };
+                blobs.insert(
+                    ev.image.clone(),
+                    ImageLayerData {
+                        size: None,
+                        media_type: mt,
+                    },
+                );
+                let manifests = img
+                    .docker_image_manifests
+                    .as_ref()
+                    .map(|ms| ms.iter().map(|m| m.digest.clone()).collect());
+                let layers: Vec<String> = img
+                    .docker_image_layers
+                    .iter()
+                    .flatten()
+                    .map(|l| l.name.clone())
+                    .collect();
+                images.insert(
+                    ev.image.clone(),
+                    ImageBlobReferences {
+                        image_missing: false,
+                        layers: Some(layers),
+                        config,
+                        manifests,
+                    },
+                );
+            }
+        }
+        Ok(ImageStreamLayers {
+            api_version: Some(API_VERSION.into()),
+            kind: Some("ImageStreamLayers".into()),
+            metadata: s.metadata.clone(),
+            blobs: Some(blobs),
+            images: Some(images),
+        })
+    }
+
+    // ---- imagestreammappings / pushes ---------------------------------------------------------
+
+    /// Records a pushed image under `stream:tag` (creating the stream if needed), as the
+    /// registry does through `imagestreammappings`.
+    pub fn push(&mut self, ns: &str, stream: &str, tag: &str, mut image: Image) -> Result<()> {
+        let now = self.now();
+        let digest = image.digest().to_owned();
+        if digest.is_empty() {
+            let mut s = Status::failure(
+                422,
+                "Invalid",
+                format!(
+                    "ImageStreamMapping.image.openshift.io \"{stream}\" is invalid: image.metadata.name: Required value"
+                ),
+            );
+            s.details = Some(Default::default());
+            return Err(s);
+        }
+        if image.docker_image_reference.is_empty() {
+            image.docker_image_reference = format!("{REGISTRY}/{ns}/{stream}@{digest}");
+        }
+        let reference = image.docker_image_reference.clone();
+        self.insert_image(image, now);
+        if !self
+            .streams
+            .contains_key(&(ns.to_owned(), stream.to_owned()))
+        {
+            self.create_stream_at(ns, stream, &[], now);
+        }
+        let rv = self.next_rv();
+        let s = self.stream_mut(ns, stream).expect("exists");
+        let generation = s.metadata.generation.unwrap_or(1);
+        add_event(
+            s,
+            tag,
+            TagEvent {
+                created: time(now),
+                docker_image_reference: reference,
+                image: digest,
+                generation,
+            },
+        );
+        s.metadata.resource_version = Some(rv);
+        Ok(())
+    }
+
+    /// `POST imagestreammappings`.
+    pub fn create_mapping(&mut self, ns: &str, body: &Value) -> Result<Status> {
+        let stream = body["metadata"]["name"].as_str().unwrap_or_default();
+        let tag = body["tag"].as_str().unwrap_or_default();
+        let image: Image = serde_json::from_value(body["image"].clone())
+            .map_err(|e| errors::bad_request(format!("invalid image: {e}")))?;
+        if stream.is_empty() || tag.is_empty() {
+            let mut s = Status::failure(
+                422,
+                "Invalid",
+                "ImageStreamMapping.image.openshift.io \"\" is invalid: tag: Required value",
+            );
+            s.details = Some(Default::default());
+            return Err(s);
+        }
+        self.push(ns, stream, tag, image)?;
+        let mut st = Status::success();
+        st.code = Some(201);
+        Ok(st)
+    }
+
+    // ---- imagestreamtags ---------------------------------------------------------------------
+
+    fn split_istag(name: &str) -> Result<(&str, &str)> {
+        ImageStreamTag::split_name(name).ok_or_else(|| {
+            errors::bad_request("ImageStreamTags must be retrieved with <name>:<tag>")
+        })
+    }
+
+    fn istag_base(s: &ImageStream, tag: &str, ev: &TagEvent) -> ImageStreamTag {
+        ImageStreamTag {
+            api_version: None,
+            kind: None,
+            metadata: ObjectMeta {
+                name: Some(format!("{}:{tag}", s.name())),
+                namespace: Some(s.namespace().to_owned()),
+                uid: s.metadata.uid.clone(),
+                resource_version: s.metadata.resource_version.clone(),
+                creation_timestamp: Some(ev.created.clone()),
+                labels: s.metadata.labels.clone(),
+                ..Default::default()
+            },
+            tag: s.spec_tag(tag).cloned(),
+            generation: ev.generation,
+            lookup_policy: s.spec.lookup_policy.clone(),
+            conditions: s.status_tag(tag).and_then(|t| t.conditions.clone()),
+            image: Image::default(),
+        }
+    }
+
+    pub fn get_istag(&self, ns: &str, name: &str) -> Result<ImageStreamTag> {
+        let (stream, tag) = Self::split_istag(name)?;
+        let s = self
+            .streams
+            .get(&(ns.to_owned(), stream.to_owned()))
+            .ok_or_else(|| errors::image_not_found("imagestreamtags", stream))?;
+        let nf = || errors::image_not_found("imagestreamtags", name);
+        let ev = s
+            .current(tag)
+            .filter(|e| !e.image.is_empty())
+            .ok_or_else(nf)?;
+        let mut img = self.images.get(&ev.image).cloned().ok_or_else(nf)?;
+        img.docker_image_manifest.clear();
+        img.docker_image_config.clear();
+        let mut ist = Self::istag_base(s, tag, ev);
+        ist.kind = Some("ImageStreamTag".into());
+        ist.api_version = Some(API_VERSION.into());
+        ist.image = img;
+        Ok(ist)
+    }
+
+    /// The istag LIST: one item per status tag with an image, of every selected stream; `limit`
+    /// truncates the *stream* list and no continue is given; items come shuffled.
+    pub fn list_istags(&mut self, ns: Option<&str>, q: &ListQuery) -> Value {
+        let mut streams = self.select_streams(ns, q);
+        if let Some(limit) = q.limit {
+            streams.truncate(limit);
+        }
+        let mut items: Vec<Value> = Vec::new();
+        for s in streams {
+            for t in s.status_tags() {
+                let Some(ev) = t.revisions().first().filter(|e| !e.image.is_empty()) else {
+                    continue;
+                };
+                let ist = Self::istag_base(s, &t.tag, ev);
+                let mut v = serde_json::to_value(&ist).unwrap_or_default();
+                v["image"] = json!({
+                    "metadata": {"name": ev.image, "creationTimestamp": null},
+                    "dockerImageReference": ev.docker_image_reference,
+                    "dockerImageMetadata": {"kind": "DockerImage", "apiVersion": "image.openshift.io/1.0",
+                        "Id": "", "Created": null, "ContainerConfig": {}},
+                    "dockerImageMetadataVersion": "1.0"
+                });
+                items.push(v);
+            }
+        }
+        // Fisher–Yates with the store's deterministic generator: the real order is random.
+        for i in (1..items.len()).rev() {
+            let j = (self.next_random() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+        json!({"kind": "ImageStreamTagList", "apiVersion": API_VERSION, "metadata": {}, "items": items})
+    }
+
+    /// `POST imagestreamtags`: adds a spec tag (creating the stream if needed).
+    pub fn create_istag(&mut self, ns: &str, body: ImageStreamTag) -> Result<ImageStreamTag> {
+        let name = body.metadata.name.clone().unwrap_or_default();
+        let (stream, tag) = Self::split_istag(&name)?;
+        let (stream, tag) = (stream.to_owned(), tag.to_owned());
+        let now = self.now();
+        if !self.streams.contains_key(&(ns.to_owned(), stream.clone())) {
+            self.create_stream_at(ns, &stream, &[], now);
+        }
+        let s = self.stream_ref(ns, &stream)?;
+        if s.spec_tag(&tag).is_some() || s.current(&tag).is_some() {
+            return Err(errors::already_exists("imagestreamtags", &name));
+        }
+        let mut tref = body.tag.clone().unwrap_or_default();
+        tref.name = tag.clone();
+        self.apply_istag(ns, &stream, tref, now);
+        self.get_istag(ns, &name)
+    }
+
+    /// `PUT imagestreamtags/<s:t>`: replaces the spec tag.
+    pub fn update_istag(
+        &mut self,
+        ns: &str,
+        name: &str,
+        body: ImageStreamTag,
+    ) -> Result<ImageStreamTag> {
+        let (stream, tag) = Self::split_istag(name)?;
+        let (stream, tag) = (stream.to_owned(), tag.to_owned());
+        let s = self
+            .streams
+            .get(&(ns.to_owned(), stream.clone()))
+            .ok_or_else(|| errors::image_not_found("imagestreamtags", &stream))?;
+        if let Some(rv) = body.metadata.resource_version.as_deref()
+            && !rv.is_empty()
+            && Some(rv) != s.metadata.resource_version.as_deref()
+        {
+            return Err(errors::conflict("imagestreamtags", name, errors::MODIFIED));
+        }
+        let now = self.now();
+        let mut tref = body.tag.clone().unwrap_or_default();
+        tref.name = tag.clone();
+        self.apply_istag(ns, &stream, tref, now);
+        self.get_istag(ns, name)
+    }
+
+    fn apply_istag(&mut self, ns: &str, stream: &str, tref: TagReference, now: Timestamp) {
+        let rv = self.next_rv();
+        let generation = {
+            let s = self.stream_mut(ns, stream).expect("exists");
+            let g = s.metadata.generation.unwrap_or(1) + 1;
+            s.metadata.generation = Some(g);
+            s.metadata.resource_version = Some(rv);
+            g
+        };
+        self.set_spec_tag(ns, stream, tref, generation, now);
+    }
+
+    /// `DELETE imagestreamtags/<s:t>`: drops the tag from spec and status (the whole history).
+    /// Honours only a `uid` precondition (the stream's); `resourceVersion` and dry runs are
+    /// ignored, as the real server does.
+    pub fn delete_istag(
+        &mut self,
+        ns: &str,
+        name: &str,
+        uid_precondition: Option<&str>,
+    ) -> Result<Status> {
+        let (stream, tag) = Self::split_istag(name)?;
+        let (stream, tag) = (stream.to_owned(), tag.to_owned());
+        let rv = self.next_rv();
+        let s = self
+            .stream_mut(ns, &stream)
+            .ok_or_else(|| errors::image_not_found("imagestreamtags", &stream))?;
+        if let Some(uid) = uid_precondition
+            && Some(uid) != s.metadata.uid.as_deref()
+        {
+            return Err(errors::conflict(
+                "imagestreamtags",
+                name,
+                "the UID precondition was not met",
+            ));
+        }
+        let in_spec = s.spec_tag(&tag).is_some();
+        let in_status = s.status_tag(&tag).is_some();
+        if !in_spec && !in_status {
+            return Err(errors::image_not_found("imagestreamtags", name));
+        }
+        if in_spec {
+            let tags = s.spec.tags.get_or_insert_with(Vec::new);
+            tags.retain(|t| t.name != tag);
+            if tags.is_empty() {
+                s.spec.tags = None;
+            }
+            s.metadata.generation = Some(s.metadata.generation.unwrap_or(1) + 1);
+        }
+        if let Some(tags) = s.status.tags.as_mut() {
+            tags.retain(|t| t.tag != tag);
+            if tags.is_empty() {
+                s.status.tags = None;
+            }
+        }
+        s.metadata.resource_version = Some(rv);
+        Ok(Status::success())
+    }
+
+    // ---- imagestreamimages -------------------------------------------------------------------
+
+    pub fn get_isimage(&self, ns: &str, name: &str) -> Result<ImageStreamImage> {
+        let (stream, digest) = name.split_once('@').ok_or_else(|| {
+            errors::bad_request("ImageStreamImages must be retrieved with <name>@<id>")
+        })?;
+        let s = self.stream_ref(ns, stream)?;
+        let nf = || errors::image_not_found("imagestreamimages", name);
+        let known = s
+            .status_tags()
+            .iter()
+            .flat_map(|t| t.revisions())
+            .any(|e| e.image == digest);
+        if !known {
+            return Err(nf());
+        }
+        let mut img = self
+            .images
+            .get(digest)
+            .cloned()
+            .ok_or_else(|| errors::image_not_found("images", digest))?;
+        img.docker_image_manifest.clear();
+        img.docker_image_config.clear();
+        Ok(ImageStreamImage {
+            api_version: Some(API_VERSION.into()),
+            kind: Some("ImageStreamImage".into()),
+            metadata: ObjectMeta {
+                name: Some(name.to_owned()),
+                namespace: Some(ns.to_owned()),
+                creation_timestamp: s.metadata.creation_timestamp.clone(),
+                annotations: s.metadata.annotations.clone(),
+                ..Default::default()
+            },
+            image: img,
+        })
+    }
+
+    // ---- workloads ---------------------------------------------------------------------------
+
+    pub fn add_workload(&mut self, ns: &str, resource: &str, mut object: Value) {
+        self.ensure_namespace(ns);
+        if object.get("metadata").is_none_or(|m| !m.is_object()) {
+            object["metadata"] = json!({});
+        }
+        object["metadata"]["namespace"] = json!(ns);
+        let rv = self.next_rv();
+        object["metadata"]["resourceVersion"] = json!(rv);
+        self.workloads
+            .entry((resource.to_owned(), ns.to_owned()))
+            .or_default()
+            .push(object);
+    }
+
+    pub fn list_workloads(
+        &self,
+        group: &str,
+        resource: &str,
+        ns: Option<&str>,
+        q: &ListQuery,
+    ) -> Value {
+        let kind = WORKLOADS
+            .iter()
+            .find(|(_, r, _)| *r == resource)
+            .map(|(_, _, k)| *k)
+            .unwrap_or("Unknown");
+        let items: Vec<Value> = self
+            .workloads
+            .iter()
+            .filter(|((r, n), _)| r == resource && ns.is_none_or(|x| x == n))
+            .flat_map(|(_, v)| v.iter().cloned())
+            .filter(|o| {
+                let labels: Option<BTreeMap<String, String>> =
+                    serde_json::from_value(o["metadata"]["labels"].clone()).ok();
+                q.label.matches(labels.as_ref())
+                    && q.field.matches(
+                        o["metadata"]["namespace"].as_str().unwrap_or_default(),
+                        o["metadata"]["name"].as_str().unwrap_or_default(),
+                    )
+            })
+            .collect();
+        let api_version = if group.is_empty() {
+            "v1".to_owned()
+        } else {
+            format!("{group}/v1")
+        };
+        json!({"kind": format!("{kind}List"), "apiVersion": api_version,
+            "metadata": {"resourceVersion": self.rv.to_string()}, "items": items})
+    }
+
+    pub fn get_workload(&self, group: &str, resource: &str, ns: &str, name: &str) -> Result<Value> {
+        self.workloads
+            .get(&(resource.to_owned(), ns.to_owned()))
+            .and_then(|v| v.iter().find(|o| o["metadata"]["name"] == name))
+            .cloned()
+            .ok_or_else(|| errors::not_found(resource, group, name))
+    }
+
+    // ---- snapshots ---------------------------------------------------------------------------
+
+    pub fn image_streams(&self, ns: &str) -> Vec<ImageStream> {
+        self.streams
+            .iter()
+            .filter(|((n, _), _)| n == ns)
+            .map(|(_, s)| s.clone())
+            .collect()
+    }
+
+    pub fn tag_names(&self, ns: &str, stream: &str) -> Vec<String> {
+        let Some(s) = self.streams.get(&(ns.to_owned(), stream.to_owned())) else {
+            return Vec::new();
+        };
+        let set: BTreeSet<String> = s
+            .spec_tags()
+            .iter()
+            .map(|t| t.name.clone())
+            .chain(s.status_tags().iter().map(|t| t.tag.clone()))
+            .collect();
+        set.into_iter().collect()
+    }
+}
+
+/// Records a revision as the newest of `tag` unless it already is the current one; keeps status
+/// tags sorted by name like the server.
+pub fn add_event(s: &mut ImageStream, tag: &str, event: TagEvent) {
+    let tags = s.status.tags.get_or_insert_with(Vec::new);
+    match tags.iter_mut().find(|t| t.tag == tag) {
+        Some(t) => {
+            let items = t.items.get_or_insert_with(Vec::new);
+            match items.first_mut() {
+                Some(cur)
+                    if cur.image == event.image
+                        && cur.docker_image_reference == event.docker_image_reference =>
+                {
+                    cur.generation = event.generation;
+                }
+                _ => items.insert(0, event),
+            }
+        }
+        None => tags.push(NamedTagEventList {
+            tag: tag.to_owned(),
+            items: Some(vec![event]),
+            conditions: None,
+        }),
+    }
+    tags.sort_by(|a, b| a.tag.cmp(&b.tag));
+}
+
+fn strip_kind(v: &mut Value) {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("kind");
+        o.remove("apiVersion");
+    }
+}
