@@ -4,25 +4,40 @@ use std::io::Write;
 
 use jiff::Timestamp;
 
-use crate::cli::{Command, Config, OutputArg};
-use crate::cluster::{self, Scope};
+use crate::cli::{Command, Config, OutputArg, Prune};
+use crate::cluster::{self, ApplyOptions, Cluster, Deletion, RetryPolicy, Scope, StreamTrim};
 use crate::error::{Error, Result};
 use crate::inventory::inventory;
+use crate::plan::{self, Plan, PlanOptions};
 use crate::render::{self, Palette, output, table::TableOptions};
+use crate::{confirm, inuse};
 
 pub async fn run(cfg: Config) -> Result<()> {
-    let cluster = cluster::connect(&cfg.connection).await?;
+    let mut connection = cfg.connection.clone();
+    // The demo cluster lives in this process for the whole run; its kubeconfig stays in memory.
+    let _demo = if cfg.demo {
+        let sim = crate::sim::Sim::start(crate::sim::SimOptions::default())
+            .await
+            .map_err(|e| Error::runtime(format!("cannot start the demo cluster: {e}")))?;
+        connection.inline_kubeconfig = Some(sim.kubeconfig(crate::sim::Scenario::Seed.namespace()));
+        connection.kubeconfig = None;
+        Some(sim)
+    } else {
+        None
+    };
+    let cluster = cluster::connect(&connection).await?;
     let palette = Palette::decide(cfg.color);
     match &cfg.command {
         Command::List { streams, history } => {
             list(&cfg, &cluster, streams, *history, palette).await
         }
+        Command::Prune(p) => prune(&cfg, &cluster, p, palette).await,
     }
 }
 
 async fn list(
     cfg: &Config,
-    cluster: &cluster::Cluster,
+    cluster: &Cluster,
     names: &[String],
     history: bool,
     palette: Palette,
@@ -52,6 +67,258 @@ async fn list(
         }
     };
     print(&text)
+}
+
+/// What `prune -o json|yaml` prints: the plan, and what applying it did.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PruneDocument<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    dry_run: bool,
+    plan: &'a Plan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<PruneResult<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PruneResult<'a> {
+    deletions: Vec<DeletionResult<'a>>,
+    trims: &'a [cluster::TrimOutcome],
+    interrupted: bool,
+    retries: u32,
+}
+
+#[derive(serde::Serialize)]
+struct DeletionResult<'a> {
+    #[serde(flatten)]
+    deletion: &'a Deletion,
+    #[serde(flatten)]
+    outcome: &'a cluster::Outcome,
+}
+
+async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> Result<()> {
+    let scope = Scope::of(cluster);
+    let streams =
+        cluster::list_image_streams(cluster, &scope, cfg.selector.as_deref(), &p.streams).await?;
+    // A spec tag of any stream may reference a tag of the ones we prune: read them all.
+    let all_streams = if cfg.selector.is_some() || !p.streams.is_empty() {
+        cluster::list_image_streams(cluster, &scope, None, &[]).await?
+    } else {
+        streams.clone()
+    };
+    let mut unchecked = Vec::new();
+    let in_use = if p.ignore_in_use {
+        Default::default()
+    } else {
+        let found = cluster::workload_images(cluster, &scope).await;
+        unchecked = found.unchecked;
+        inuse::resolve(&found.uses, &all_streams)
+    };
+    let now = Timestamp::now();
+    let options = PlanOptions {
+        keep: p.keep.unwrap_or(usize::MAX),
+        selector: p.selector.clone(),
+        keep_younger_than: p.keep_younger_than,
+        now,
+        ignore_in_use: p.ignore_in_use,
+        keep_revisions: p.keep_revisions,
+    };
+    let mut plan = plan::build(
+        &streams,
+        &plan::Context::new(in_use, &all_streams),
+        &options,
+    );
+    let machine = matches!(cfg.output, OutputArg::Json | OutputArg::Yaml);
+    let scope_text = match &scope {
+        Scope::Namespace(ns) => format!("in namespace {ns:?}"),
+        Scope::All => "across all namespaces".to_owned(),
+    };
+    for why in &unchecked {
+        eprintln!("{} {why}", palette.warn("warning:"));
+    }
+
+    if !machine {
+        if plan.streams.is_empty() {
+            eprintln!("{}", nothing_found(&scope, cfg.selector.as_deref()));
+            return Ok(());
+        }
+        print(&(render::plan::plan_table(&plan, palette, now, cluster.all_namespaces) + "\n"))?;
+    }
+    let nothing_to_do = plan.delete_count() == 0 && plan.trim_count() == 0;
+    if nothing_to_do || p.dry_run {
+        if machine {
+            print_document(cfg, &plan, p.dry_run || nothing_to_do, None)?;
+        } else if nothing_to_do {
+            eprintln!("Nothing to prune {scope_text}.");
+        } else {
+            eprintln!(
+                "Dry run: would {}. Nothing was changed.",
+                render::plan::summary(&plan, &scope_text, &cluster.context)
+            );
+        }
+        return Ok(());
+    }
+    if !unchecked.is_empty() && !p.ignore_in_use && p.yes {
+        return Err(Error::refused(
+            "refusing to delete unattended: some workloads could not be checked for images in use (see the warnings); grant list on them or pass --ignore-in-use",
+        ));
+    }
+
+    let summary = render::plan::summary(&plan, &scope_text, &cluster.context);
+    if !p.yes {
+        if !confirm::interactive() {
+            return Err(Error::refused(format!(
+                "refusing to {summary} without confirmation: no terminal to ask on; pass --yes to delete unattended, or --dry-run to only show the plan"
+            )));
+        }
+        if p.interactive {
+            plan = choose(plan)?;
+            if plan.delete_count() == 0 && plan.trim_count() == 0 {
+                return Err(Error::refused("nothing selected: nothing was deleted"));
+            }
+        }
+        let question = format!(
+            "{}?",
+            capitalise(&render::plan::summary(&plan, &scope_text, &cluster.context))
+        );
+        if !confirm::ask(&question)? {
+            return Err(Error::refused("declined: nothing was deleted"));
+        }
+    }
+
+    let deletions: Vec<Deletion> = plan
+        .deletions()
+        .map(|(s, tag, digest)| Deletion {
+            namespace: s.namespace.clone(),
+            stream: s.name.clone(),
+            tag: tag.to_owned(),
+            digest: digest.to_owned(),
+        })
+        .collect();
+    let apply_options = ApplyOptions {
+        concurrency: p.concurrency,
+        retry: RetryPolicy::default(),
+        progress: !machine && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let applied = cluster::apply(cluster, deletions, &apply_options).await;
+    let trims = if applied.interrupted {
+        Vec::new()
+    } else {
+        cluster::trim(cluster, trims_of(&plan), RetryPolicy::default()).await
+    };
+
+    if machine {
+        let result = PruneResult {
+            deletions: applied
+                .results
+                .iter()
+                .map(|(deletion, outcome)| DeletionResult { deletion, outcome })
+                .collect(),
+            trims: &trims,
+            interrupted: applied.interrupted,
+            retries: applied.retries,
+        };
+        print_document(cfg, &plan, false, Some(result))?;
+    } else {
+        eprint!("{}", render::plan::report(&applied, &trims, palette));
+    }
+    let failed = applied.failed() + trims.iter().filter(|t| t.error.is_some()).count();
+    if failed > 0 {
+        return Err(Error::runtime(format!(
+            "{} could not be pruned (see above)",
+            render::plan::plural(failed, "item")
+        )));
+    }
+    if applied.interrupted {
+        return Err(Error::runtime(
+            "interrupted before every planned tag was deleted; run again to finish",
+        ));
+    }
+    Ok(())
+}
+
+fn print_document(
+    cfg: &Config,
+    plan: &Plan,
+    dry_run: bool,
+    result: Option<PruneResult<'_>>,
+) -> Result<()> {
+    let doc = PruneDocument {
+        api_version: crate::inventory::API_VERSION,
+        kind: "PruneRun",
+        dry_run,
+        plan,
+        result,
+    };
+    print(&match cfg.output {
+        OutputArg::Yaml => output::yaml(&doc)?,
+        _ => output::json(&doc)?,
+    })
+}
+
+/// `--interactive`: the user deselects deletions; deselected tags are kept, and said so.
+fn choose(mut plan: Plan) -> Result<Plan> {
+    let items: Vec<(usize, usize)> = plan
+        .streams
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.tags
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.is_delete())
+                .map(move |(ti, _)| (si, ti))
+        })
+        .collect();
+    let labels: Vec<String> = items
+        .iter()
+        .map(|&(si, ti)| {
+            format!(
+                "{}:{}",
+                plan.streams[si].name, plan.streams[si].tags[ti].tag
+            )
+        })
+        .collect();
+    let chosen = confirm::choose("Tags to delete (space toggles, enter accepts)", &labels)?;
+    for (i, &(si, ti)) in items.iter().enumerate() {
+        if !chosen.contains(&i) {
+            let t = &mut plan.streams[si].tags[ti];
+            t.action = plan::Action::Keep;
+            t.reasons = vec![plan::Reason::Deselected];
+        }
+    }
+    Ok(plan)
+}
+
+fn trims_of(plan: &Plan) -> Vec<StreamTrim> {
+    plan.streams
+        .iter()
+        .filter(|s| s.trim_count() > 0)
+        .map(|s| StreamTrim {
+            namespace: s.namespace.clone(),
+            stream: s.name.clone(),
+            tags: s
+                .tags
+                .iter()
+                .filter(|t| !t.trim.is_empty())
+                .map(|t| {
+                    (
+                        t.tag.clone(),
+                        t.trim.iter().map(|r| r.digest.clone()).collect(),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn nothing_found(scope: &Scope, selector: Option<&str>) -> String {

@@ -21,7 +21,8 @@ Exit codes:
 
 Examples:
   oc prunetags list -l application=myapp
-  oc prunetags list myapp --history";
+  oc prunetags list myapp --history
+  oc-prunetags --demo list";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -77,6 +78,9 @@ pub struct GlobalArgs {
     /// More detail on stderr (repeat for more).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Run against a built-in simulated cluster (the seed's `myapp` stream) instead of yours.
+    #[arg(long, global = true)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,7 +90,56 @@ pub enum CommandArgs {
     List(ListArgs),
     /// Print the revision history of every tag, like `oc describe is` (same as `list --history`).
     Describe(DescribeArgs),
+    /// Delete old semver tags per image stream, keeping the newest N; shows the plan and asks first.
+    Prune(PruneArgs),
 }
+
+#[derive(Debug, Args)]
+#[command(after_help = PRUNE_AFTER_HELP)]
+pub struct PruneArgs {
+    /// Image streams to prune (default: all that match the selector).
+    pub streams: Vec<String>,
+    /// How many of the newest matching tags to keep in each image stream.
+    #[arg(long, value_name = "N")]
+    pub keep: Option<usize>,
+    /// Which tags are candidates (default: semantic versions, with an optional leading v).
+    #[arg(long = "match", value_name = "REGEX")]
+    pub match_regex: Option<String>,
+    /// Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m).
+    #[arg(long, value_name = "DURATION")]
+    pub keep_younger_than: Option<String>,
+    /// Delete tags even when a workload uses one of their images.
+    #[arg(long)]
+    pub ignore_in_use: bool,
+    /// Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status).
+    #[arg(long, value_name = "N")]
+    pub keep_revisions: Option<usize>,
+    /// Show the plan and stop: nothing is written.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete without asking (required when there is no terminal, e.g. in a CronJob).
+    #[arg(short = 'y', long, conflicts_with = "dry_run")]
+    pub yes: bool,
+    /// Choose which of the planned tags to delete.
+    #[arg(short = 'i', long, conflicts_with_all = ["yes", "dry_run"])]
+    pub interactive: bool,
+    /// How many requests to have in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+}
+
+const PRUNE_AFTER_HELP: &str = "\
+Protected, and reported as the reason a tag is kept: the newest N; younger than
+--keep-younger-than; an image used by a pod, replication controller, deployment, replica set,
+stateful set, daemon set, job, cron job, deployment config, build or build config; referenced
+by another spec tag (prod tagged from myapp:v1.4.6); the annotation
+prunetags.openshift.io/keep=true on the spec tag. Tags outside the matched set (latest, prod)
+are never touched.
+
+Examples:
+  oc prunetags prune --keep 5 -l application=myapp --dry-run
+  oc prunetags prune myapp --keep 5 --keep-younger-than 96h
+  oc prunetags prune --keep 10 --yes -o json      # unattended, e.g. in a CronJob";
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -137,6 +190,23 @@ pub struct Connection {
 #[derive(Clone, Debug)]
 pub enum Command {
     List { streams: Vec<String>, history: bool },
+    Prune(Prune),
+}
+
+/// `prune`, resolved.
+#[derive(Clone, Debug)]
+pub struct Prune {
+    pub streams: Vec<String>,
+    /// `None` with `keep_revisions` set: only trim history, delete no tag.
+    pub keep: Option<usize>,
+    pub selector: crate::version::TagSelector,
+    pub keep_younger_than: Option<jiff::SignedDuration>,
+    pub ignore_in_use: bool,
+    pub keep_revisions: Option<usize>,
+    pub dry_run: bool,
+    pub yes: bool,
+    pub interactive: bool,
+    pub concurrency: usize,
 }
 
 /// Everything the program needs, free of clap.
@@ -147,6 +217,7 @@ pub struct Config {
     pub output: OutputArg,
     pub color: ColorArg,
     pub verbose: u8,
+    pub demo: bool,
     pub command: Command,
 }
 
@@ -166,6 +237,7 @@ impl Cli {
                 streams: a.streams,
                 history: true,
             },
+            CommandArgs::Prune(a) => Command::Prune(prune_config(a)?),
         };
         Ok(Config {
             connection: Connection {
@@ -183,9 +255,54 @@ impl Cli {
             output: g.output,
             color: g.color,
             verbose: g.verbose,
+            demo: g.demo,
             command,
         })
     }
+}
+
+fn prune_config(a: PruneArgs) -> Result<Prune> {
+    if a.keep.is_none() && a.keep_revisions.is_none() {
+        return Err(Error::usage(
+            "say how many tags to keep in each image stream: --keep N (and/or --keep-revisions N)",
+        ));
+    }
+    let selector = match &a.match_regex {
+        Some(re) => crate::version::TagSelector::regex(re).map_err(|e| {
+            Error::usage(format!("invalid --match regex {re:?}: {}", first_line(&e)))
+        })?,
+        None => crate::version::TagSelector::Semver,
+    };
+    let keep_younger_than = a
+        .keep_younger_than
+        .as_deref()
+        .map(|d| {
+            crate::duration::parse_duration(d)
+                .map_err(|e| Error::usage(format!("invalid --keep-younger-than {d:?}: {e}")))
+        })
+        .transpose()?;
+    Ok(Prune {
+        streams: a.streams,
+        keep: a.keep,
+        selector,
+        keep_younger_than,
+        ignore_in_use: a.ignore_in_use,
+        keep_revisions: a.keep_revisions,
+        dry_run: a.dry_run,
+        yes: a.yes,
+        interactive: a.interactive,
+        concurrency: usize::from(a.concurrency),
+    })
+}
+
+fn first_line(s: &str) -> String {
+    // regex errors span several lines with a caret diagram; the last line says what is wrong.
+    let last = s
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_owned()
 }
 
 /// kubectl's `--request-timeout`: a bare number is seconds, `0` means no limit.

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod confirm;
 pub mod duration;
 pub mod error;
 pub mod inuse;

@@ -310,6 +310,8 @@ pub enum Reason {
     },
     /// A matched tag beyond the newest `keep`, unprotected: `rank` of `of` candidates.
     Stale { rank: usize, of: usize },
+    /// Planned for deletion, but the user deselected it (`prune --interactive`).
+    Deselected,
 }
 
 impl fmt::Display for Reason {
@@ -328,6 +330,7 @@ impl fmt::Display for Reason {
                 format_age(*age)
             ),
             Reason::Stale { rank, of } => write!(f, "stale ({rank} of {of})"),
+            Reason::Deselected => f.write_str("deselected"),
         }
     }
 }

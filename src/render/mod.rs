@@ -3,6 +3,7 @@
 pub mod age;
 pub mod history;
 pub mod output;
+pub mod plan;
 pub mod table;
 
 use std::io::IsTerminal;

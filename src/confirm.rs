@@ -1,0 +1,35 @@
+//! Asking before deleting. Whether we can ask is decided here from stdin and stderr, not left
+//! to dialoguer: it reads keys from the terminal, so piping `y` into it does nothing, and it
+//! fails when stderr is not a terminal.
+
+use std::io::IsTerminal;
+
+use dialoguer::{Confirm, MultiSelect};
+
+use crate::error::{Error, Result};
+
+/// Whether a person is there to answer: both stdin and stderr are terminals.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Asks `question` (default No). `Ok(false)` when the user says no.
+pub fn ask(question: &str) -> Result<bool> {
+    Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .wait_for_newline(true)
+        .interact()
+        .map_err(|e| Error::refused(format!("could not ask for confirmation: {e}")))
+}
+
+/// Lets the user deselect items (all selected at first); returns the indices kept.
+pub fn choose(prompt: &str, items: &[String]) -> Result<Vec<usize>> {
+    let defaults = vec![true; items.len()];
+    MultiSelect::new()
+        .with_prompt(prompt)
+        .items(items)
+        .defaults(&defaults)
+        .interact()
+        .map_err(|e| Error::refused(format!("could not ask which tags to delete: {e}")))
+}

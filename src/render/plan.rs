@@ -1,0 +1,150 @@
+//! The prune plan as a table, and the final report.
+
+use comfy_table::{Cell, Color};
+use jiff::Timestamp;
+
+use super::table::{head, new_table};
+use super::{Palette, age::ago, short_digest};
+use crate::cluster::{ApplyReport, Outcome, TrimOutcome};
+use crate::plan::{Action, Plan, Reason};
+
+/// One row per tag: what happens to it and why.
+pub fn plan_table(plan: &Plan, palette: Palette, now: Timestamp, namespaces: bool) -> String {
+    let mut table = new_table(palette);
+    let mut header = Vec::new();
+    if namespaces {
+        header.push("NAMESPACE");
+    }
+    header.extend(["STREAM", "TAG", "ACTION", "WHY", "IMAGE", "UPDATED"]);
+    table.set_header(header.into_iter().map(|h| head(h, palette)));
+    for s in &plan.streams {
+        for t in &s.tags {
+            let mut row = Vec::new();
+            if namespaces {
+                row.push(Cell::new(&s.namespace));
+            }
+            row.push(Cell::new(&s.name));
+            row.push(Cell::new(&t.tag));
+            let (action, colour) = match t.action {
+                Action::Delete => ("delete".to_owned(), Color::DarkRed),
+                Action::Keep if !t.trim.is_empty() => {
+                    (format!("keep, trim {}", t.trim.len()), Color::DarkYellow)
+                }
+                Action::Keep if t.is_protected() => ("keep".to_owned(), Color::DarkYellow),
+                Action::Keep if matches!(t.reason(), Some(Reason::NotMatched)) => {
+                    ("untouched".to_owned(), Color::Grey)
+                }
+                Action::Keep => ("keep".to_owned(), Color::DarkGreen),
+            };
+            let cell = Cell::new(action);
+            row.push(if palette.enabled {
+                cell.fg(colour)
+            } else {
+                cell
+            });
+            row.push(Cell::new(
+                t.reasons
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ));
+            row.push(Cell::new(
+                t.digest.as_deref().map_or("<none>", short_digest),
+            ));
+            row.push(Cell::new(
+                t.created
+                    .map_or_else(|| "<none>".to_owned(), |c| ago(c, now)),
+            ));
+            table.add_row(row);
+        }
+    }
+    table.to_string()
+}
+
+/// "delete 16 tags in 1 image stream in namespace "mynamespace" on context "x"".
+pub fn summary(plan: &Plan, scope: &str, context: &str) -> String {
+    let streams = plan
+        .streams
+        .iter()
+        .filter(|s| s.delete_count() > 0 || s.trim_count() > 0)
+        .count();
+    let mut parts = Vec::new();
+    if plan.delete_count() > 0 {
+        parts.push(format!("delete {}", plural(plan.delete_count(), "tag")));
+    }
+    if plan.trim_count() > 0 {
+        parts.push(format!(
+            "trim {}",
+            plural(plan.trim_count(), "old revision")
+        ));
+    }
+    format!(
+        "{} in {} {scope} on context {context:?}",
+        parts.join(" and "),
+        plural(streams, "image stream")
+    )
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closing report: counts, then every tag that was not deleted as planned, with why.
+pub fn report(apply: &ApplyReport, trims: &[TrimOutcome], palette: Palette) -> String {
+    let deleted = apply.count(|o| matches!(o, Outcome::Deleted));
+    let gone = apply.count(|o| matches!(o, Outcome::AlreadyGone));
+    let skipped = apply.count(|o| matches!(o, Outcome::Skipped { .. }));
+    let failed = apply.failed();
+    let mut out =
+        format!("deleted {deleted}, already gone {gone}, skipped {skipped}, failed {failed}");
+    let trimmed: usize = trims.iter().map(|t| t.trimmed).sum();
+    if !trims.is_empty() {
+        out.push_str(&format!("; trimmed {}", plural(trimmed, "revision")));
+    }
+    if apply.retries > 0 {
+        out.push_str(&format!(
+            " ({} retried)",
+            plural(apply.retries as usize, "request")
+        ));
+    }
+    out.push('\n');
+    for (d, o) in &apply.results {
+        let line = match o {
+            Outcome::Skipped { reason } => palette.warn(&format!(
+                "skipped {}:{} ({}): {reason}",
+                d.stream, d.tag, d.namespace
+            )),
+            Outcome::Failed { reason } => palette.danger(&format!(
+                "failed {}:{} ({}): {reason}",
+                d.stream, d.tag, d.namespace
+            )),
+            _ => continue,
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for t in trims.iter().filter(|t| t.error.is_some()) {
+        out.push_str(&palette.danger(&format!(
+            "could not trim {} ({}): {}",
+            t.stream,
+            t.namespace,
+            t.error.as_deref().unwrap_or_default()
+        )));
+        out.push('\n');
+    }
+    if apply.interrupted {
+        out.push_str(
+            &palette.warn("interrupted: deletes not yet sent were not sent; run again to finish"),
+        );
+        out.push('\n');
+    }
+    if deleted > 0 {
+        out.push_str("The images stay in the registry until the cluster's image pruner (oc adm prune images) reclaims them.\n");
+    }
+    out
+}
