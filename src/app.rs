@@ -32,6 +32,11 @@ pub async fn run(cfg: Config) -> Result<()> {
             list(&cfg, &cluster, streams, *history, palette).await
         }
         Command::Prune(p) => prune(&cfg, &cluster, p, palette).await,
+        Command::Usage {
+            streams,
+            top,
+            revisions,
+        } => usage(&cfg, &cluster, streams, *top, *revisions, palette).await,
     }
 }
 
@@ -64,6 +69,62 @@ async fn list(
                 namespaces: cluster.all_namespaces,
             };
             render::table::list_table(&inv, &opts, palette, now) + "\n"
+        }
+    };
+    print(&text)
+}
+
+/// Requests in flight while gathering sizes.
+const SIZE_CONCURRENCY: usize = 16;
+
+async fn usage(
+    cfg: &Config,
+    cluster: &Cluster,
+    names: &[String],
+    top: Option<usize>,
+    revisions: bool,
+    palette: Palette,
+) -> Result<()> {
+    let scope = Scope::of(cluster);
+    let streams =
+        cluster::list_image_streams(cluster, &scope, cfg.selector.as_deref(), names).await?;
+    if streams.is_empty() && !matches!(cfg.output, OutputArg::Json | OutputArg::Yaml) {
+        eprintln!("{}", nothing_found(&scope, cfg.selector.as_deref()));
+        return Ok(());
+    }
+    let sizes = cluster::gather_sizes(cluster, &streams, SIZE_CONCURRENCY).await;
+    for note in &sizes.notes {
+        eprintln!("{} {note}", palette.warn("note:"));
+    }
+    let report = crate::usage::account(&streams, &sizes.index);
+    for u in &report.unsized_images {
+        let tags: Vec<String> = u
+            .references
+            .iter()
+            .map(|r| format!("{}:{}", r.stream, r.tag))
+            .collect();
+        eprintln!(
+            "{} could not size image {} ({}): not counted",
+            palette.warn("warning:"),
+            crate::render::short_digest(&u.image),
+            tags.join(", ")
+        );
+    }
+    let text = match cfg.output {
+        OutputArg::Json => output::json(&report)?,
+        OutputArg::Yaml => output::yaml(&report)?,
+        OutputArg::Name => report
+            .streams
+            .iter()
+            .map(|s| format!("imagestream/{}\n", s.name))
+            .collect(),
+        OutputArg::Table | OutputArg::Wide => {
+            let opts = render::usage::UsageOptions {
+                top,
+                revisions,
+                namespaces: cluster.all_namespaces,
+            };
+            render::usage::usage_table(&report, &opts, palette, Timestamp::now())
         }
     };
     print(&text)

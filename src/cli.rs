@@ -92,6 +92,20 @@ pub enum CommandArgs {
     Describe(DescribeArgs),
     /// Delete old semver tags per image stream, keeping the newest N; shows the plan and asks first.
     Prune(PruneArgs),
+    /// Registry space per image stream, tag and revision; layers shared between images count once.
+    Usage(UsageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsageArgs {
+    /// Image streams to measure (default: all that match the selector).
+    pub streams: Vec<String>,
+    /// Show only the N image streams with the most unique bytes.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: Option<u32>,
+    /// One row per revision under each tag.
+    #[arg(long)]
+    pub revisions: bool,
 }
 
 #[derive(Debug, Args)]
@@ -189,8 +203,16 @@ pub struct Connection {
 
 #[derive(Clone, Debug)]
 pub enum Command {
-    List { streams: Vec<String>, history: bool },
+    List {
+        streams: Vec<String>,
+        history: bool,
+    },
     Prune(Prune),
+    Usage {
+        streams: Vec<String>,
+        top: Option<usize>,
+        revisions: bool,
+    },
 }
 
 /// `prune`, resolved.
@@ -238,6 +260,11 @@ impl Cli {
                 history: true,
             },
             CommandArgs::Prune(a) => Command::Prune(prune_config(a)?),
+            CommandArgs::Usage(a) => Command::Usage {
+                streams: a.streams,
+                top: a.top.map(|n| n as usize),
+                revisions: a.revisions,
+            },
         };
         Ok(Config {
             connection: Connection {

@@ -325,12 +325,17 @@ fn layers_list_blobs_and_images() {
     let l = st.layers("mynamespace", "python").unwrap();
     let images = l.images.unwrap();
     let blobs = l.blobs.unwrap();
-    assert_eq!(images.len(), 3);
-    assert!(
-        images
-            .values()
-            .any(|i| i.manifests.as_ref().is_some_and(|m| m.len() == 2))
-    );
+    // 3 revisions, one of them a manifest list whose 2 children are listed too.
+    assert_eq!(images.len(), 5);
+    let list = images
+        .values()
+        .find(|i| i.manifests.as_ref().is_some_and(|m| m.len() == 2))
+        .expect("a manifest list");
+    for child in list.manifests.as_ref().unwrap() {
+        let c = &images[child];
+        assert!(!c.image_missing);
+        assert_eq!(c.layers.as_ref().map(Vec::len), Some(2), "child {child}");
+    }
     for (d, i) in &images {
         assert_eq!(blobs[d].size, None);
         for layer in i.layers.iter().flatten() {

@@ -5,6 +5,7 @@ mod client;
 mod errors;
 mod fetch;
 mod retry;
+mod sizes;
 mod trim;
 mod workloads;
 
@@ -13,5 +14,6 @@ pub use client::{Cluster, connect};
 pub use errors::{ApiContext, api_error};
 pub use fetch::{Scope, list_image_streams};
 pub use retry::{RetryPolicy, retryable, with_retries};
+pub use sizes::{Sizes, gather as gather_sizes};
 pub use trim::{StreamTrim, TrimOutcome, trim};
 pub use workloads::{WORKLOADS, WorkloadImages, workload_images};

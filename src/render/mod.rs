@@ -5,6 +5,7 @@ pub mod history;
 pub mod output;
 pub mod plan;
 pub mod table;
+pub mod usage;
 
 use std::io::IsTerminal;
 

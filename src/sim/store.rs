@@ -630,76 +630,84 @@ impl Store {
         let s = self.stream_ref(ns, name)?;
         let mut blobs = BTreeMap::new();
         let mut images = BTreeMap::new();
-        for t in s.status_tags() {
-            for ev in t.revisions() {
-                if ev.image.is_empty() || images.contains_key(&ev.image) {
-                    continue;
-                }
-                let Some(img) = self.images.get(&ev.image) else {
-                    images.insert(
-                        ev.image.clone(),
-                        ImageBlobReferences {
-                            image_missing: true,
-                            ..Default::default()
-                        },
-                    );
-                    continue;
-                };
-                for l in img.docker_image_layers.iter().flatten() {
-                    blobs.insert(
-                        l.name.clone(),
-                        ImageLayerData {
-                            size: Some(l.size),
-                            media_type: l.media_type.clone(),
-                        },
-                    );
-                }
-                let config = img
-                    .docker_image_metadata
-                    .as_ref()
-                    .and_then(|m| m.id.clone())
-                    .filter(|id| !id.is_empty());
-                if let Some(c) = &config {
-                    blobs.insert(
-                        c.clone(),
-                        ImageLayerData {
-                            size: None,
-                            media_type: "application/vnd.docker.container.image.v1+json".into(),
-                        },
-                    );
-                }
-                let mt = if img.docker_image_manifest_media_type.is_empty() {
-                    "application/vnd.docker.distribution.manifest.v2+json".to_owned()
-                } else {
-                    img.docker_image_manifest_media_type.clone()
-                };
-                blobs.insert(
-                    ev.image.clone(),
-                    ImageLayerData {
-                        size: None,
-                        media_type: mt,
+        // Every revision's image, and the child manifests of manifest lists: the real server
+        // lists a manifest list's children in `images` too, with their own layers.
+        let mut pending: Vec<String> = s
+            .status_tags()
+            .iter()
+            .flat_map(|t| t.revisions())
+            .map(|ev| ev.image.clone())
+            .collect();
+        pending.reverse();
+        while let Some(digest) = pending.pop() {
+            if digest.is_empty() || images.contains_key(&digest) {
+                continue;
+            }
+            let Some(img) = self.images.get(&digest) else {
+                images.insert(
+                    digest.clone(),
+                    ImageBlobReferences {
+                        image_missing: true,
+                        ..Default::default()
                     },
                 );
-                let manifests = img
-                    .docker_image_manifests
-                    .as_ref()
-                    .map(|ms| ms.iter().map(|m| m.digest.clone()).collect());
-                let layers: Vec<String> = img
-                    .docker_image_layers
-                    .iter()
-                    .flatten()
-                    .map(|l| l.name.clone())
-                    .collect();
-                images.insert(
-                    ev.image.clone(),
-                    ImageBlobReferences {
-                        image_missing: false,
-                        layers: Some(layers),
-                        config,
-                        manifests,
+                continue;
+            };
+            for l in img.docker_image_layers.iter().flatten() {
+                blobs.insert(
+                    l.name.clone(),
+                    ImageLayerData {
+                        size: Some(l.size),
+                        media_type: l.media_type.clone(),
                     },
                 );
             }
+            let config = img
+                .docker_image_metadata
+                .as_ref()
+                .and_then(|m| m.id.clone())
+                .filter(|id| !id.is_empty());
+            if let Some(c) = &config {
+                blobs.insert(
+                    c.clone(),
+                    ImageLayerData {
+                        size: None,
+                        media_type: "application/vnd.docker.container.image.v1+json".into(),
+                    },
+                );
+            }
+            let mt = if img.docker_image_manifest_media_type.is_empty() {
+                "application/vnd.docker.distribution.manifest.v2+json".to_owned()
+            } else {
+                img.docker_image_manifest_media_type.clone()
+            };
+            blobs.insert(
+                digest.clone(),
+                ImageLayerData {
+                    size: None,
+                    media_type: mt,
+                },
+            );
+            let manifests: Option<Vec<String>> = img
+                .docker_image_manifests
+                .as_ref()
+                .map(|ms| ms.iter().map(|m| m.digest.clone()).collect());
+            pending.extend(manifests.iter().flatten().rev().cloned());
+            let layers: Vec<String> = img
+                .docker_image_layers
+                .iter()
+                .flatten()
+                .map(|l| l.name.clone())
+                .collect();
+            images.insert(
+                digest.clone(),
+                ImageBlobReferences {
+                    image_missing: false,
+                    layers: Some(layers),
+                    config,
+                    manifests,
+                },
+            );
         }
         Ok(ImageStreamLayers {
             api_version: Some(API_VERSION.into()),
