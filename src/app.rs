@@ -137,6 +137,9 @@ struct PruneDocument<'a> {
     api_version: &'static str,
     kind: &'static str,
     dry_run: bool,
+    /// Bytes no longer referenced by any remaining tag or revision of the namespace, in the
+    /// API's view: the registry's pruner reclaims them later.
+    freed_bytes: u64,
     plan: &'a Plan,
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<PruneResult<'a>>,
@@ -191,6 +194,11 @@ async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> 
         &plan::Context::new(in_use, &all_streams),
         &options,
     );
+    // Space is measured over every stream in scope: a layer shared with a stream we do not
+    // prune is not freed.
+    let sizes = cluster::gather_sizes(cluster, &all_streams, SIZE_CONCURRENCY).await;
+    let accounting = crate::usage::Accounting::new(&all_streams, &sizes.index);
+    let mut freed = freed_by(&accounting, &plan);
     let machine = matches!(cfg.output, OutputArg::Json | OutputArg::Yaml);
     let scope_text = match &scope {
         Scope::Namespace(ns) => format!("in namespace {ns:?}"),
@@ -210,13 +218,14 @@ async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> 
     let nothing_to_do = plan.delete_count() == 0 && plan.trim_count() == 0;
     if nothing_to_do || p.dry_run {
         if machine {
-            print_document(cfg, &plan, p.dry_run || nothing_to_do, None)?;
+            print_document(cfg, &plan, p.dry_run || nothing_to_do, freed, None)?;
         } else if nothing_to_do {
             eprintln!("Nothing to prune {scope_text}.");
         } else {
             eprintln!(
-                "Dry run: would {}. Nothing was changed.",
-                render::plan::summary(&plan, &scope_text, &cluster.context)
+                "Dry run: would {}, freeing {}. Nothing was changed.",
+                render::plan::summary(&plan, &scope_text, &cluster.context),
+                crate::usage::human_size(freed)
             );
         }
         return Ok(());
@@ -239,10 +248,12 @@ async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> 
             if plan.delete_count() == 0 && plan.trim_count() == 0 {
                 return Err(Error::refused("nothing selected: nothing was deleted"));
             }
+            freed = freed_by(&accounting, &plan);
         }
         let question = format!(
-            "{}?",
-            capitalise(&render::plan::summary(&plan, &scope_text, &cluster.context))
+            "{} (frees {})?",
+            capitalise(&render::plan::summary(&plan, &scope_text, &cluster.context)),
+            crate::usage::human_size(freed)
         );
         if !confirm::ask(&question)? {
             return Err(Error::refused("declined: nothing was deleted"));
@@ -281,9 +292,15 @@ async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> 
             interrupted: applied.interrupted,
             retries: applied.retries,
         };
-        print_document(cfg, &plan, false, Some(result))?;
+        print_document(cfg, &plan, false, freed, Some(result))?;
     } else {
         eprint!("{}", render::plan::report(&applied, &trims, palette));
+        if applied.failed() == 0 && !applied.interrupted {
+            eprintln!(
+                "Freed {} in the API's view.",
+                crate::usage::human_size(freed)
+            );
+        }
     }
     let failed = applied.failed() + trims.iter().filter(|t| t.error.is_some()).count();
     if failed > 0 {
@@ -304,12 +321,14 @@ fn print_document(
     cfg: &Config,
     plan: &Plan,
     dry_run: bool,
+    freed_bytes: u64,
     result: Option<PruneResult<'_>>,
 ) -> Result<()> {
     let doc = PruneDocument {
         api_version: crate::inventory::API_VERSION,
         kind: "PruneRun",
         dry_run,
+        freed_bytes,
         plan,
         result,
     };
@@ -351,6 +370,18 @@ fn choose(mut plan: Plan) -> Result<Plan> {
         }
     }
     Ok(plan)
+}
+
+/// What the plan would free: its deleted tags and trimmed revisions, measured together.
+fn freed_by(accounting: &crate::usage::Accounting, plan: &Plan) -> u64 {
+    let mut removal = crate::usage::Removal::new();
+    for (s, tag, _) in plan.deletions() {
+        removal.tag(&s.namespace, &s.name, tag);
+    }
+    for (s, t, r) in plan.trims() {
+        removal.revision(&s.namespace, &s.name, &t.tag, &r.digest);
+    }
+    accounting.freed_by(&removal)
 }
 
 fn trims_of(plan: &Plan) -> Vec<StreamTrim> {
