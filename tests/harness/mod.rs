@@ -85,32 +85,42 @@ pub fn clean_env(cmd: &mut Command, home: &Path) {
     cmd.env("HOME", home);
 }
 
-/// Runs with stdin closed and a deadline; a hung process is killed and fails the test.
+/// Runs with stdin closed and a deadline; a hung process is killed and fails the test. Output
+/// is drained while the process runs, so a large answer cannot block it on a full pipe.
 pub fn run(mut cmd: Command, timeout: Duration) -> Run {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn");
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    loop {
+    let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
-            let out = child.wait_with_output().unwrap();
-            return Run {
-                code: status.code().unwrap_or(-1),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            };
+            break Some(status);
         }
         if start.elapsed() > timeout {
             let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "{cmd:?} did not finish in {timeout:?}\nstdout: {}\nstderr: {}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let _ = child.wait();
+            break None;
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    match status {
+        Some(status) => Run {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+        },
+        None => panic!("{cmd:?} did not finish in {timeout:?}\nstdout: {stdout}\nstderr: {stderr}"),
     }
 }
 
