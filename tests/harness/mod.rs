@@ -86,28 +86,48 @@ pub fn clean_env(cmd: &mut Command, home: &Path) {
 }
 
 /// Runs with stdin closed and a deadline; a hung process is killed and fails the test.
+/// stdout and stderr are drained while it runs: a child writing more than a pipe holds (64 KiB)
+/// would otherwise block forever on a full pipe.
 pub fn run(mut cmd: Command, timeout: Duration) -> Run {
+    use std::io::Read;
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
-            let out = child.wait_with_output().unwrap();
             return Run {
                 code: status.code().unwrap_or(-1),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                stdout: stdout.join().unwrap(),
+                stderr: stderr.join().unwrap(),
             };
         }
         if start.elapsed() > timeout {
             let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
+            let _ = child.wait();
+            // A grandchild may still hold the pipes open: do not wait for it.
+            std::thread::sleep(Duration::from_millis(200));
+            let text = |h: std::thread::JoinHandle<String>| {
+                if h.is_finished() {
+                    h.join().unwrap()
+                } else {
+                    "<still open>".to_owned()
+                }
+            };
             panic!(
                 "{cmd:?} did not finish in {timeout:?}\nstdout: {}\nstderr: {}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
+                text(stdout),
+                text(stderr)
             );
         }
         std::thread::sleep(Duration::from_millis(20));
