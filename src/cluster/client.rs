@@ -137,10 +137,15 @@ fn kubeconfig_error(e: KubeconfigError, options: &KubeConfigOptions) -> Error {
             path.display(),
             io_reason(&io)
         )),
-        KubeconfigError::Parse(err) => Error::usage(format!(
-            "the kubeconfig is not valid YAML: {}",
-            first_line(&err.to_string())
-        )),
+        KubeconfigError::Parse(err) => {
+            // The YAML parser words its errors `error: line 2 column 13: …`: one `error:` is ours.
+            let text = err.to_string();
+            let line = first_line(&text);
+            Error::usage(format!(
+                "the kubeconfig is not valid YAML: {}",
+                line.strip_prefix("error: ").unwrap_or(line)
+            ))
+        }
         KubeconfigError::MissingClusterUrl => {
             Error::usage("the kubeconfig's cluster has no server URL")
         }

@@ -58,8 +58,14 @@ pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
                     or_default(message, "the object changed on the server")
                 )),
                 429 => Error::runtime(format!(
-                    "too many requests (429): the server at {} is throttling us; try again later or lower --concurrency",
-                    ctx.url
+                    "too many requests (429): the server at {} is throttling us; try again later{}",
+                    ctx.url,
+                    // Only the concurrent deletes of `prune` have a --concurrency to lower.
+                    if ctx.verb == "delete" {
+                        " or lower --concurrency"
+                    } else {
+                        ""
+                    }
                 )),
                 code @ 500..=599 => Error::runtime(format!(
                     "the server failed ({code}{}){}",
@@ -211,6 +217,20 @@ mod tests {
             "{e}"
         );
         assert!(!e.message.contains('\n'));
+    }
+
+    #[test]
+    fn throttled_list_does_not_suggest_a_flag_list_lacks() {
+        let e = api_error(status(429, "TooManyRequests", "slow down"), &ctx());
+        assert!(e.message.starts_with("too many requests (429)"), "{e}");
+        assert!(!e.message.contains("--concurrency"), "{e}");
+        let delete = ApiContext {
+            verb: "delete",
+            resource: "imagestreamtags",
+            ..ctx()
+        };
+        let e = api_error(status(429, "TooManyRequests", "slow down"), &delete);
+        assert!(e.message.contains("lower --concurrency"), "{e}");
     }
 
     #[test]

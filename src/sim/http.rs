@@ -28,6 +28,9 @@ pub struct Knobs {
     pub latency: Duration,
     pub max_inflight: Option<usize>,
     pub fail_rate: f64,
+    /// `false`: answer like a plain Kubernetes cluster without OpenShift's image API (404 for
+    /// `/apis/image.openshift.io/v1` and every path under it; absent from `/apis`).
+    pub image_api: bool,
 }
 
 /// State shared by all connections.
@@ -255,6 +258,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         .any(|kv| kv == "watch=true" || kv == "watch=1");
     let (code, v) = match parse_target(&path) {
         None => (404, status_value(&errors::not_found_path())),
+        Some(t) if t.group == GROUP && !knobs.image_api => {
+            (404, status_value(&errors::not_found_path()))
+        }
         Some(t) => {
             let attrs = Attributes {
                 verb: rbac::verb(&method, t.name.is_some(), watch),
@@ -308,6 +314,7 @@ impl Drop for InflightGuard<'_> {
 fn discovery_answer(shared: &Shared, path: &str) -> (u16, Value) {
     let p = path.trim_end_matches('/');
     let segs: Vec<&str> = p.trim_matches('/').split('/').collect();
+    let image_api = shared.knobs().image_api;
     match segs.as_slice() {
         ["version"] => (200, discovery::version()),
         ["healthz"] | ["readyz"] | ["livez"] => (200, json!("ok")),
@@ -317,7 +324,17 @@ fn discovery_answer(shared: &Shared, path: &str) -> (u16, Value) {
             (200, discovery::api(&host))
         }
         ["api", "v1"] => (200, discovery::resources("", "v1").unwrap_or_default()),
+        ["apis"] if !image_api => {
+            let mut v = discovery::apis();
+            if let Some(groups) = v["groups"].as_array_mut() {
+                groups.retain(|g| g["name"] != GROUP);
+            }
+            (200, v)
+        }
         ["apis"] => (200, discovery::apis()),
+        ["apis", g, _] if *g == GROUP && !image_api => {
+            (404, status_value(&errors::not_found_path()))
+        }
         ["apis", g, v] => match discovery::resources(g, v) {
             Some(r) => (200, r),
             None => (404, status_value(&errors::not_found_path())),

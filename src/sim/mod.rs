@@ -120,6 +120,7 @@ fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
             latency: opts.latency,
             max_inflight: opts.max_inflight,
             fail_rate: opts.fail_rate,
+            image_api: true,
         }),
         rng: Mutex::new(faults::FaultRng::new(opts.seed)),
         inflight: AtomicUsize::new(0),
@@ -287,6 +288,12 @@ impl Sim {
         self.shared.knobs().max_inflight = n;
     }
 
+    /// `false` makes the simulator answer like a plain Kubernetes cluster: no
+    /// `image.openshift.io/v1` in discovery, 404 for every path under it.
+    pub fn set_image_api(&self, served: bool) {
+        self.shared.knobs().image_api = served;
+    }
+
     /// A snapshot of a namespace's streams, sorted by name.
     pub fn image_streams(&self, ns: &str) -> Vec<ImageStream> {
         self.shared.store().image_streams(ns)
@@ -334,5 +341,63 @@ impl Sim {
 impl Drop for Sim {
     fn drop(&mut self) {
         self.stop_now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kube::api::{Api, ListParams};
+    use kube::config::{KubeConfigOptions, Kubeconfig};
+
+    async fn client(sim: &Sim) -> kube::Client {
+        let kc = Kubeconfig::from_yaml(&sim.kubeconfig("mynamespace")).unwrap();
+        let mut cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+            .await
+            .unwrap();
+        cfg.proxy_url = None;
+        kube::Client::try_from(cfg).unwrap()
+    }
+
+    fn is_404(r: Result<impl std::fmt::Debug, kube::Error>) -> bool {
+        matches!(r, Err(kube::Error::Api(s)) if s.code == 404)
+    }
+
+    #[tokio::test]
+    async fn without_the_image_api_it_answers_like_plain_kubernetes() {
+        let sim = Sim::start(SimOptions::default()).await.unwrap();
+        let client = client(&sim).await;
+        let streams: Api<ImageStream> = Api::namespaced(client.clone(), "mynamespace");
+        let has_group = |groups: &k8s_openapi::apimachinery::pkg::apis::meta::v1::APIGroupList| {
+            groups.groups.iter().any(|g| g.name == crate::model::GROUP)
+        };
+
+        assert_eq!(
+            streams
+                .list(&ListParams::default())
+                .await
+                .unwrap()
+                .items
+                .len(),
+            3
+        );
+        assert!(has_group(&client.list_api_groups().await.unwrap()));
+
+        sim.set_image_api(false);
+        assert!(is_404(streams.list(&ListParams::default()).await));
+        assert!(is_404(streams.get("myapp").await));
+        assert!(is_404(
+            client
+                .list_api_group_resources(crate::model::API_VERSION)
+                .await
+        ));
+        let groups = client.list_api_groups().await.unwrap();
+        assert!(!has_group(&groups));
+        assert!(groups.groups.iter().any(|g| g.name == "apps"));
+        // Core resources are still served.
+        assert!(client.list_core_api_versions().await.is_ok());
+
+        sim.set_image_api(true);
+        assert!(streams.get("myapp").await.is_ok());
     }
 }
