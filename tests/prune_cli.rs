@@ -239,6 +239,103 @@ fn json_prune_run_lists_the_same_16_tags_in_plan_and_result() {
     assert_eq!(h.tags("myapp"), seed_survivors());
 }
 
+// ---- 4. race, without a terminal ----------------------------------------------------------------
+
+/// With latency, the window between the plan (after the workload lists) and the fresh read
+/// of the stream before its deletes is one request long: a push in it is seen, and the tag is
+/// skipped, reported in the JSON result.
+#[test]
+fn tag_pushed_between_plan_and_delete_is_skipped_in_json() {
+    let latency = Duration::from_millis(400);
+    let h = Harness::new(SimOptions {
+        latency,
+        ..SimOptions::default()
+    });
+    let mut cmd = h.command();
+    cmd.args([
+        "prune",
+        "--keep",
+        "5",
+        "--yes",
+        "-l",
+        "application=myapp",
+        "-o",
+        "json",
+    ]);
+    let child = std::thread::spawn(move || harness::run(cmd, Duration::from_secs(60)));
+    // Two stream lists and one list per workload kind come before the plan.
+    let start = std::time::Instant::now();
+    let listed = |h: &Harness| {
+        WORKLOADS.iter().all(|w| {
+            h.sim
+                .requests()
+                .iter()
+                .any(|r| r.method == "GET" && r.path.ends_with(&format!("/{w}")))
+        })
+    };
+    while !listed(&h) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no workload list"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let seen = start.elapsed();
+    let digest = prunetags::sim::scenario::sha_digest("manifest rebuilt v2.0.3");
+    let image = prunetags::sim::scenario::make_image(
+        &digest,
+        "",
+        &prunetags::sim::scenario::sha_digest("config rebuilt v2.0.3"),
+        vec![],
+        jiff::Timestamp::now(),
+    );
+    h.sim.push(NS, "myapp", "v2.0.3", image);
+    let pushed = start.elapsed();
+    let run = child.join().unwrap();
+    assert!(
+        pushed - seen < latency / 2,
+        "the push came too late to be in the window"
+    );
+    ok(&run);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let planned: Vec<&str> = doc["plan"]["streams"][0]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["action"] == "delete")
+        .map(|t| t["tag"].as_str().unwrap())
+        .collect();
+    assert!(planned.contains(&"v2.0.3"), "the plan predates the push");
+    let deletions = doc["result"]["deletions"].as_array().unwrap();
+    let skipped: Vec<&Value> = deletions
+        .iter()
+        .filter(|d| d["outcome"] == "skipped")
+        .collect();
+    assert_eq!(skipped.len(), 1, "{deletions:?}");
+    assert_eq!(skipped[0]["tag"], "v2.0.3");
+    assert!(
+        skipped[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("changed since the plan"),
+        "{}",
+        skipped[0]
+    );
+    assert_eq!(
+        deletions
+            .iter()
+            .filter(|d| d["outcome"] == "deleted")
+            .count(),
+        15
+    );
+    let is = h.sim.image_stream(NS, "myapp").unwrap();
+    assert_eq!(is.current("v2.0.3").unwrap().image, digest);
+    assert_eq!(deletes_of(&h, "myapp", "v2.0.3"), 0);
+    let mut want = seed_survivors();
+    want.push("v2.0.3".into());
+    assert_eq!(h.tags("myapp"), sorted(want));
+}
+
 // ---- 5. faults -----------------------------------------------------------------------------------
 
 /// Per stream: the `keep` highest semantic versions and every tag that is not one.
