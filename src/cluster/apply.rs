@@ -78,6 +78,10 @@ struct Run {
     retry: RetryPolicy,
     stop: AtomicBool,
     forbidden: AtomicBool,
+    /// Held by the first DELETE of the run until it is answered; see [`delete_one`].
+    first: tokio::sync::Mutex<()>,
+    /// A DELETE was answered with something other than 403: the others may go concurrently.
+    opened: AtomicBool,
     retries: AtomicU32,
     bar: ProgressBar,
 }
@@ -107,6 +111,8 @@ pub async fn apply(
         retry: opts.retry,
         stop: AtomicBool::new(false),
         forbidden: AtomicBool::new(false),
+        first: tokio::sync::Mutex::new(()),
+        opened: AtomicBool::new(false),
         retries: AtomicU32::new(0),
         bar,
     });
@@ -226,6 +232,14 @@ async fn delete_stream_tags(
 
 async fn delete_one(run: Arc<Run>, d: Deletion, uid: Option<String>) -> (Deletion, Outcome) {
     let permit = run.permits.acquire().await;
+    // The first DELETE goes alone: without delete rights, a user gets one 403 and the rest
+    // are not sent, instead of one 403 per request in flight.
+    let gate = if run.opened.load(Ordering::SeqCst) {
+        None
+    } else {
+        let held = run.first.lock().await;
+        (!run.opened.load(Ordering::SeqCst)).then_some(held)
+    };
     // Checked after waiting for a permit: Ctrl-C or a 403 may have come meanwhile.
     if let Some(why) = run.not_sending() {
         drop(permit);
@@ -268,6 +282,10 @@ async fn delete_one(run: Arc<Run>, d: Deletion, uid: Option<String>) -> (Deletio
             }
         }
     };
+    if !run.forbidden.load(Ordering::SeqCst) {
+        run.opened.store(true, Ordering::SeqCst);
+    }
+    drop(gate);
     (d, outcome)
 }
 
