@@ -78,7 +78,12 @@ where
             Ok(v) => return (Ok(v), attempt),
             Err(e) => match retryable(&e) {
                 Some(after) if attempt < policy.retries => {
-                    let wait = after.unwrap_or_else(|| backoff(policy, attempt));
+                    // On a 429, wait at least what the server asked, plus up to half again:
+                    // requests throttled together must not all come back in the same instant.
+                    let wait = match after {
+                        Some(after) => after + spread(after / 2),
+                        None => backoff(policy, attempt),
+                    };
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
@@ -94,6 +99,10 @@ fn backoff(policy: RetryPolicy, attempt: u32) -> Duration {
     // Full jitter keeps many concurrent retries from arriving together.
     let nanos = capped.as_nanos() as u64;
     Duration::from_nanos(nanos / 2 + jitter(nanos / 2 + 1))
+}
+
+fn spread(max: Duration) -> Duration {
+    Duration::from_nanos(jitter(max.as_nanos() as u64 + 1))
 }
 
 fn jitter(bound: u64) -> u64 {
@@ -132,6 +141,15 @@ mod tests {
         for code in [400, 401, 403, 404, 409, 422] {
             assert_eq!(retryable(&api(code, None)), None, "{code}");
         }
+    }
+
+    #[test]
+    fn throttled_waits_spread_over_half_again() {
+        let after = Duration::from_secs(1);
+        let waits: std::collections::BTreeSet<Duration> =
+            (0..50).map(|_| after + spread(after / 2)).collect();
+        assert!(waits.iter().all(|w| *w >= after && *w <= after + after / 2));
+        assert!(waits.len() > 10, "waits differ: {waits:?}");
     }
 
     #[test]
