@@ -137,7 +137,8 @@ fn tls_reason(chain: &str) -> String {
         .unwrap_or_else(|| "handshake failed".to_owned())
 }
 
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+/// An error and its sources, joined: where the words that say what went wrong usually are.
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut out = e.to_string();
     let mut cur = e.source();
     while let Some(s) = cur {

@@ -38,7 +38,7 @@ pub fn retryable(e: &kube::Error) -> Option<Option<Duration>> {
             _ => None,
         },
         kube::Error::HyperError(_) | kube::Error::Service(_) => {
-            let text = error_text(e).to_lowercase();
+            let text = super::errors::error_chain(e).to_lowercase();
             // A wrong certificate or a refused connection will not fix itself in a second.
             let permanent = text.contains("certificate")
                 || text.contains("connection refused")
@@ -49,17 +49,6 @@ pub fn retryable(e: &kube::Error) -> Option<Option<Duration>> {
         }
         _ => None,
     }
-}
-
-fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        cur = s.source();
-    }
-    out
 }
 
 /// Runs `op` until it succeeds, fails for good, or the retries run out. Returns the result and

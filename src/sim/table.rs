@@ -10,42 +10,9 @@ fn col(name: &str, format: &str, description: &str, priority: i32) -> Value {
     json!({"name": name, "type": "string", "format": format, "description": description, "priority": priority})
 }
 
-/// docker/go-units `HumanDuration`, as the apiserver's printers use it.
+/// openshift-apiserver's tables word ages like oc does (docker/go-units `HumanDuration`).
 pub fn human_duration(secs: i64) -> String {
-    let secs = secs.max(0);
-    if secs < 1 {
-        return "Less than a second".into();
-    }
-    if secs == 1 {
-        return "1 second".into();
-    }
-    if secs < 60 {
-        return format!("{secs} seconds");
-    }
-    let minutes = secs / 60;
-    if minutes == 1 {
-        return "About a minute".into();
-    }
-    if minutes < 60 {
-        return format!("{minutes} minutes");
-    }
-    let hours = ((secs as f64) / 3600.0 + 0.5) as i64;
-    if hours == 1 {
-        return "About an hour".into();
-    }
-    if hours < 48 {
-        return format!("{hours} hours");
-    }
-    if hours < 24 * 7 * 2 {
-        return format!("{} days", hours / 24);
-    }
-    if hours < 24 * 30 * 2 {
-        return format!("{} weeks", hours / 24 / 7);
-    }
-    if hours < 24 * 365 * 2 {
-        return format!("{} months", hours / 24 / 30);
-    }
-    format!("{} years", secs / 3600 / 24 / 365)
+    crate::render::age::human_duration(jiff::SignedDuration::from_secs(secs))
 }
 
 fn ago(now: Timestamp, t: Option<&str>) -> String {
