@@ -1295,3 +1295,49 @@ fn color_auto_on_a_terminal_and_no_color() {
     assert!(tty.contains("v2.1.8"), "{tty}");
     assert!(!has_ansi(&tty), "NO_COLOR on a TTY: {tty:?}");
 }
+
+#[test]
+fn exec_credential_plugins_supply_the_token() {
+    let h = Harness::seed();
+    // A client-go exec plugin: prints an ExecCredential with the token on stdout.
+    let plugin = h.dir.path().join("token-plugin.sh");
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{}\"}}}}'\n",
+            h.sim.admin_token()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&plugin, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let yaml = std::fs::read_to_string(&h.kubeconfig).unwrap();
+    let token_line = format!("token: {}", h.sim.admin_token());
+    assert!(yaml.contains(&token_line), "{yaml}");
+    let exec = format!(
+        "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never",
+        plugin.display()
+    );
+    std::fs::write(&h.kubeconfig, yaml.replace(&token_line, &exec)).unwrap();
+    let out = h.run(&["list", "-l", "application=myapp", "-o", "name"]);
+    assert_eq!(
+        out.code,
+        0,
+        "{}\n{}",
+        out.stderr,
+        std::fs::read_to_string(&h.kubeconfig).unwrap()
+    );
+    assert_eq!(out.stdout.lines().count(), 22);
+    // A plugin that fails is one clear line, not a stack of causes.
+    std::fs::write(
+        &plugin,
+        "#!/bin/sh\necho 'no session: run login first' >&2\nexit 1\n",
+    )
+    .unwrap();
+    let out = h.run(&["list"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.trim(),
+        "error: the kubeconfig's credential plugin failed (exit 1): no session: run login first"
+    );
+}

@@ -70,8 +70,13 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         .to_string()
         .trim_end_matches('/')
         .to_owned();
-    let client = kube::Client::try_from(config)
-        .map_err(|e| Error::runtime(format!("cannot set up a client for {url}: {e}")))?;
+    let client = kube::Client::try_from(config).map_err(|e| match e {
+        kube::Error::Auth(a) => Error::runtime(super::errors::auth_error(&a)),
+        e => Error::runtime(format!(
+            "cannot set up a client for {url}: {}",
+            first_line(&e.to_string())
+        )),
+    })?;
     Ok(Cluster {
         client,
         url,

@@ -89,11 +89,43 @@ pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
                 )),
             }
         }
+        kube::Error::Auth(err) => Error::runtime(auth_error(&err)),
         kube::Error::SerdeError(err) => Error::runtime(format!(
             "the server at {} sent a response that is not a valid {} object: {err}",
             ctx.url, ctx.resource
         )),
         other => transport_error(&other, ctx.url),
+    }
+}
+
+/// Credentials that could not be obtained: an exec plugin that failed, a token file missing.
+pub fn auth_error(e: &kube::client::AuthError) -> String {
+    use kube::client::AuthError;
+    match e {
+        AuthError::AuthExecRun { out, .. } => {
+            // The command line is left out: kube renders it with its whole environment.
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let why = stderr
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("no message");
+            let code = out
+                .status
+                .code()
+                .map_or_else(|| "a signal".to_owned(), |c| format!("exit {c}"));
+            format!("the kubeconfig's credential plugin failed ({code}): {why}")
+        }
+        AuthError::AuthExecStart(io) => {
+            format!("cannot run the kubeconfig's credential plugin: {io}")
+        }
+        AuthError::AuthExecParse(_) => {
+            "the kubeconfig's credential plugin did not print a valid ExecCredential".to_owned()
+        }
+        other => format!(
+            "cannot get credentials from the kubeconfig: {}",
+            super::client::first_line(&other.to_string())
+        ),
     }
 }
 

@@ -11,7 +11,7 @@ mod workloads;
 
 pub use apply::{ApplyOptions, ApplyReport, Deletion, Outcome, apply};
 pub use client::{Cluster, connect};
-pub use errors::{ApiContext, api_error};
+pub use errors::{ApiContext, api_error, auth_error};
 pub use fetch::{Scope, list_image_streams};
 pub use retry::{RetryPolicy, retryable, with_retries};
 pub use sizes::{Sizes, gather as gather_sizes};
