@@ -1341,3 +1341,26 @@ fn exec_credential_plugins_supply_the_token() {
         "error: the kubeconfig's credential plugin failed (exit 1): no session: run login first"
     );
 }
+
+#[test]
+fn without_a_kubeconfig_in_a_pod_the_service_account_is_used() {
+    // No KUBECONFIG and no ~/.kube/config, but the pod's environment: kube reads the service
+    // account from /var/run/secrets/kubernetes.io/serviceaccount. Outside a pod those files are
+    // missing, so this proves the in-cluster path is taken and fails in one clear line.
+    if std::path::Path::new("/var/run/secrets/kubernetes.io/serviceaccount/token").exists() {
+        eprintln!("skipped: this machine is a pod with a service account");
+        return;
+    }
+    let h = Harness::seed();
+    let mut cmd = h.command();
+    cmd.env_remove("KUBECONFIG")
+        .env("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+        .env("KUBERNETES_SERVICE_PORT", "6443")
+        .arg("list");
+    let out = harness::run(cmd, Duration::from_secs(60));
+    out.assert_error(1, "cannot use the in-cluster service account");
+    // And without the pod's environment: no kubeconfig is a usage error.
+    let mut cmd = h.command();
+    cmd.env_remove("KUBECONFIG").arg("list");
+    harness::run(cmd, Duration::from_secs(60)).assert_error(2, "no kubeconfig found");
+}
