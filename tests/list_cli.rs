@@ -1364,3 +1364,41 @@ fn without_a_kubeconfig_in_a_pod_the_service_account_is_used() {
     cmd.env_remove("KUBECONFIG").arg("list");
     harness::run(cmd, Duration::from_secs(60)).assert_error(2, "no kubeconfig found");
 }
+
+#[test]
+fn dash_dash_as_impersonates_like_kubectl() {
+    let h = Harness::seed();
+    h.sim.add_user(
+        "alice-token",
+        "alice",
+        vec![Rule::new(
+            &["list"],
+            &["imagestreams"],
+            Some(&["mynamespace"]),
+        )],
+    );
+    // The admin may impersonate: the request runs with alice's rights.
+    h.sim.reset_requests();
+    let out = h.run(&["list", "--as", "alice", "-o", "name"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let users: Vec<String> = api_requests(&h).into_iter().map(|r| r.user).collect();
+    assert!(
+        !users.is_empty() && users.iter().all(|u| u == "alice"),
+        "{users:?}"
+    );
+    // Alice may not list in otherproject, and neither may the admin acting as her.
+    h.run(&["list", "--as", "alice", "-n", "otherproject"])
+        .assert_error(
+            1,
+            "you may not list imagestreams in namespace \"otherproject\"",
+        );
+    // A user without the impersonate verb is told so.
+    let kc = std::fs::read_to_string(&h.kubeconfig)
+        .unwrap()
+        .replace(h.sim.admin_token(), "alice-token");
+    std::fs::write(&h.kubeconfig, kc).unwrap();
+    h.run(&["list", "--as", "admin"]).assert_error(
+        1,
+        "--as needs RBAC verb \"impersonate\" on resource \"users\"",
+    );
+}

@@ -39,6 +39,9 @@ pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
                     "unauthorized (401): {} rejected your credentials; log in again with `oc login` or check the kubeconfig's token",
                     ctx.url
                 )),
+                403 if message.contains("cannot impersonate") => Error::runtime(format!(
+                    "forbidden (403): you may not act as another user (--as needs RBAC verb \"impersonate\" on resource \"users\"): {message}"
+                )),
                 403 => Error::runtime(format!(
                     "forbidden (403): you may not {} {} {} (needs RBAC verb {:?} on resource {:?} in API group {:?}){}",
                     ctx.verb,

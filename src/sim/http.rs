@@ -181,13 +181,51 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|s| s.trim().to_owned());
+    let impersonate = req
+        .headers()
+        .get("impersonate-user")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => Bytes::new(),
     };
-    let user = token
+    let authenticated = token
         .as_deref()
         .and_then(|t| shared.users().get(t).cloned());
+    // Impersonation, as the apiserver does it: the requester needs `impersonate` on `users`;
+    // then the request runs with the impersonated user's rights (none for an unknown name).
+    let mut impersonation_denied = None;
+    let user = match (authenticated, impersonate) {
+        (Some(requester), Some(target)) => {
+            let attrs = rbac::Attributes {
+                verb: "impersonate",
+                group: "",
+                resource: "users",
+                subresource: None,
+                namespace: None,
+                name: Some(&target),
+            };
+            match requester.authorize(&attrs) {
+                Ok(()) => Some(
+                    shared
+                        .users()
+                        .values()
+                        .find(|u| u.name == target)
+                        .cloned()
+                        .unwrap_or(rbac::User {
+                            name: target.clone(),
+                            rules: Some(Vec::new()),
+                        }),
+                ),
+                Err(denied) => {
+                    impersonation_denied = Some(denied);
+                    Some(requester)
+                }
+            }
+        }
+        (authenticated, _) => authenticated,
+    };
     let user_name = user
         .as_ref()
         .map(|u| u.name.clone())
@@ -212,6 +250,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         record(401);
         return Ok(json_response(401, &status_value(&errors::unauthorized())));
     };
+    if let Some(denied) = impersonation_denied {
+        record(403);
+        return Ok(json_response(403, &status_value(&denied)));
+    }
 
     let knobs = shared.knobs().clone();
     let inflight = shared.inflight.fetch_add(1, Ordering::SeqCst) + 1;
