@@ -1,0 +1,140 @@
+//! Installed as a kubectl plugin: both binary names exist, and the REAL kubectl finds
+//! `kubectl-prunetags` on PATH (`kubectl plugin list`) and runs it (`kubectl prunetags …`).
+//! Without kubectl these tests are skipped, unless `CI=true`.
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use harness::{Harness, clean_env, run};
+
+const OC: &str = env!("CARGO_BIN_EXE_oc-prunetags");
+const KUBECTL_PLUGIN: &str = env!("CARGO_BIN_EXE_kubectl-prunetags");
+const KUBECTL: &str = "/usr/bin/kubectl";
+
+fn kubectl() -> Option<PathBuf> {
+    if Path::new(KUBECTL).exists() {
+        return Some(KUBECTL.into());
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{KUBECTL} not found and CI=true");
+    }
+    eprintln!("skipping: {KUBECTL} not found");
+    None
+}
+
+#[test]
+fn cargo_install_gives_both_names() {
+    // `cargo install --path .` installs every [[bin]] target.
+    let manifest: toml_like::Bins = toml_like::bins(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/Cargo.toml"
+    )));
+    for name in ["oc-prunetags", "kubectl-prunetags"] {
+        assert!(
+            manifest.contains(name),
+            "Cargo.toml declares no [[bin]] {name}"
+        );
+    }
+}
+
+#[test]
+fn each_name_speaks_for_its_host() {
+    for (bin, usage) in [
+        (KUBECTL_PLUGIN, "Usage: kubectl prunetags"),
+        (OC, "Usage: oc prunetags"),
+    ] {
+        let out = Command::new(bin).arg("--help").output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(usage), "{bin}: {text}");
+    }
+    let out = Command::new(KUBECTL_PLUGIN)
+        .args(["list", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: unexpected argument"));
+}
+
+/// A directory on PATH holding only the plugin, as krew's bin directory does.
+fn path_with_plugin(dir: &Path) -> (PathBuf, std::ffi::OsString) {
+    let bin = dir.join("krew-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(KUBECTL_PLUGIN, bin.join("kubectl-prunetags")).unwrap();
+    let mut paths = vec![bin.clone()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    (bin.clone(), std::env::join_paths(paths).unwrap())
+}
+
+#[test]
+fn kubectl_finds_and_runs_the_plugin() {
+    let Some(kubectl) = kubectl() else { return };
+    let h = Harness::seed();
+    let (bin, path) = path_with_plugin(h.dir.path());
+    let kube = |args: &[&str]| {
+        let mut cmd = Command::new(&kubectl);
+        clean_env(&mut cmd, h.dir.path());
+        cmd.env("KUBECONFIG", &h.kubeconfig)
+            .env("PATH", &path)
+            .args(args);
+        run(cmd, Duration::from_secs(60))
+    };
+
+    let r = kube(&["plugin", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let listed = bin.join("kubectl-prunetags");
+    assert!(
+        r.stdout.contains(&listed.display().to_string()),
+        "kubectl plugin list: {}\n{}",
+        r.stdout,
+        r.stderr
+    );
+
+    let r = kube(&["prunetags", "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Usage: kubectl prunetags"),
+        "{}",
+        r.stdout
+    );
+
+    // The README's quick start: the plugin reuses kubectl's kubeconfig.
+    let r = kube(&["prunetags", "list", "myapp"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("v2.1.8"), "{}", r.stdout);
+
+    // Errors and exit codes pass through kubectl unchanged.
+    let r = kube(&["prunetags", "prune", "--keep", "5"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("refusing"), "{}", r.stderr);
+}
+
+/// Just enough TOML reading to list `[[bin]]` names (no TOML crate for one test).
+mod toml_like {
+    pub struct Bins(Vec<String>);
+
+    impl Bins {
+        pub fn contains(&self, name: &str) -> bool {
+            self.0.iter().any(|n| n == name)
+        }
+    }
+
+    pub fn bins(text: &str) -> Bins {
+        let mut out = Vec::new();
+        let mut in_bin = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_bin = line == "[[bin]]";
+            } else if in_bin && let Some(v) = line.strip_prefix("name") {
+                let v = v.trim_start().trim_start_matches('=').trim();
+                out.push(v.trim_matches('"').to_owned());
+            }
+        }
+        Bins(out)
+    }
+}
