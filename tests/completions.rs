@@ -174,7 +174,9 @@ fn complete_is_silent_and_fast_when_the_cluster_does_not_answer() {
         assert_eq!(r.code, 0, "{server}");
         assert_eq!(r.stdout, ":4\n", "{server}");
         assert_eq!(r.stderr, "", "{server}");
-        assert!(took < Duration::from_secs(4), "{server}: took {took:?}");
+        // The deadline is 2 s (prunetags::complete::CLUSTER_DEADLINE); alone this takes 2.0 s,
+        // the slack is for a loaded CI machine. Without the deadline it would wait minutes.
+        assert!(took < Duration::from_secs(8), "{server}: took {took:?}");
     }
     drop(listener);
 }
