@@ -13,6 +13,17 @@ use crate::render::{self, Palette, output, table::TableOptions};
 use crate::{confirm, inuse};
 
 pub async fn run(cfg: Config) -> Result<()> {
+    // Commands that need no cluster.
+    match &cfg.command {
+        Command::Completion(shell) => {
+            return print(&crate::complete::script(
+                *shell,
+                &crate::complete::exe_name(),
+            ));
+        }
+        Command::Man => return print(&crate::complete::man_page(&crate::complete::exe_name())?),
+        _ => {}
+    }
     let mut connection = cfg.connection.clone();
     // The demo cluster lives in this process for the whole run; its kubeconfig stays in memory.
     let _demo = if cfg.demo {
@@ -37,6 +48,7 @@ pub async fn run(cfg: Config) -> Result<()> {
             top,
             revisions,
         } => usage(&cfg, &cluster, streams, *top, *revisions, palette).await,
+        Command::Completion(_) | Command::Man => Ok(()),
     }
 }
 

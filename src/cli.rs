@@ -94,6 +94,37 @@ pub enum CommandArgs {
     Prune(PruneArgs),
     /// Registry space per image stream, tag and revision; layers shared between images count once.
     Usage(UsageArgs),
+    /// Print a shell completion script: bash, zsh, fish or powershell.
+    #[command(after_help = COMPLETION_AFTER_HELP)]
+    Completion(CompletionArgs),
+    /// Print the man page (roff) to stdout; the release archive ships it as oc-prunetags.1.
+    #[command(hide = true)]
+    Man,
+}
+
+const COMPLETION_AFTER_HELP: &str = "\
+Examples:
+  source <(oc-prunetags completion bash)
+  oc-prunetags completion zsh > \"${fpath[1]}/_oc-prunetags\"
+  oc-prunetags completion fish > ~/.config/fish/completions/oc-prunetags.fish
+
+`kubectl prunetags <TAB>` and `oc prunetags <TAB>` complete through the helper
+scripts kubectl_complete-prunetags / oc_complete-prunetags (in completions/ and the
+release archive): put them on PATH next to the plugin.";
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to write the script for.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +234,10 @@ pub struct Connection {
 
 #[derive(Clone, Debug)]
 pub enum Command {
+    /// Needs no cluster: print a completion script.
+    Completion(ShellArg),
+    /// Needs no cluster: print the man page.
+    Man,
     List {
         streams: Vec<String>,
         history: bool,
@@ -265,6 +300,8 @@ impl Cli {
                 top: a.top.map(|n| n as usize),
                 revisions: a.revisions,
             },
+            CommandArgs::Completion(a) => Command::Completion(a.shell),
+            CommandArgs::Man => Command::Man,
         };
         Ok(Config {
             connection: Connection {

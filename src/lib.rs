@@ -1,5 +1,8 @@
 //! oc-prunetags: see what OpenShift ImageStreams hold, and prune stale semver tags safely.
 //!
+//! `complete` holds shell completion (static scripts and kubectl's dynamic protocol) and the
+//! man page.
+//!
 //! The crate is a functional core (`plan`, `usage`, `version`, `duration`, `inventory`,
 //! `inuse`) with a thin shell around it (`cli`, `cluster`, `render`, `app`), plus `sim`, the
 //! simulated OpenShift image API used by the tests, the benchmarks and `--demo`.
@@ -7,6 +10,7 @@
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod complete;
 pub mod confirm;
 pub mod duration;
 pub mod error;

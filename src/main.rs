@@ -8,7 +8,17 @@ use owo_colors::OwoColorize;
 use prunetags::cli::Cli;
 use prunetags::error::{Error, exit};
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
+    // kubectl's plugin completion (through completions/kubectl_complete-prunetags): the words
+    // typed so far, verbatim; clap must not parse them. Prints candidates, never an error.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("__complete") {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stdout(),
+            prunetags::complete::dynamic(&args[1..]).as_bytes(),
+        );
+        return ExitCode::SUCCESS;
+    }
     let cmd = Cli::command().bin_name(bin_name());
     let cli = match cmd
         .try_get_matches()

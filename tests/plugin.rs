@@ -1,5 +1,6 @@
-//! The REAL kubectl runs the built binary as its plugin `kubectl-prunetags`, found on PATH.
-//! Without kubectl the test is skipped with a printed reason, unless `CI=true`.
+//! Installed as a kubectl plugin: both binary names exist, and the REAL kubectl finds
+//! `kubectl-prunetags` on PATH (`kubectl plugin list`) and runs it (`kubectl prunetags …`).
+//! Without kubectl these tests are skipped, unless `CI=true`.
 
 mod harness;
 
@@ -7,116 +8,154 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use harness::{Harness, Run};
+use harness::{Harness, clean_env, run};
 
+const OC: &str = env!("CARGO_BIN_EXE_oc-prunetags");
+const KUBECTL_PLUGIN: &str = env!("CARGO_BIN_EXE_kubectl-prunetags");
 const KUBECTL: &str = "/usr/bin/kubectl";
 
-fn find(path: &str) -> Option<PathBuf> {
-    let p = Path::new(path);
-    if p.exists() {
-        return Some(p.to_path_buf());
+fn kubectl() -> Option<PathBuf> {
+    if Path::new(KUBECTL).exists() {
+        return Some(KUBECTL.into());
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{path} not found and CI=true");
+        panic!("{KUBECTL} not found and CI=true");
     }
-    eprintln!("skipping: {path} not found");
+    eprintln!("skipping: {KUBECTL} not found");
     None
 }
 
-/// A directory holding only `kubectl-prunetags` (a symlink to the built binary).
-fn plugin_dir(h: &Harness) -> PathBuf {
-    let dir = h.dir.path().join("plugins");
-    std::fs::create_dir(&dir).unwrap();
-    std::os::unix::fs::symlink(harness::BIN, dir.join("kubectl-prunetags")).unwrap();
-    dir
+#[test]
+fn cargo_install_gives_both_names() {
+    // `cargo install --path .` installs every [[bin]] target.
+    let manifest: toml_like::Bins = toml_like::bins(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/Cargo.toml"
+    )));
+    for name in ["oc-prunetags", "kubectl-prunetags"] {
+        assert!(
+            manifest.contains(name),
+            "Cargo.toml declares no [[bin]] {name}"
+        );
+    }
 }
 
-/// kubectl with the plugin directory first on PATH, its own HOME and cache, no proxy.
-fn kubectl(h: &Harness, kubectl: &Path, plugins: &Path, args: &[&str]) -> Run {
-    let home = h.dir.path().join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let mut cmd = Command::new(kubectl);
-    harness::clean_env(&mut cmd, &home);
-    let path = std::env::join_paths(std::iter::once(plugins.to_path_buf()).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .unwrap();
-    cmd.env("PATH", path)
-        .env("KUBECONFIG", &h.kubeconfig)
-        .env("KUBECACHEDIR", home.join("cache"))
-        .args(args);
-    harness::run(cmd, Duration::from_secs(60))
+#[test]
+fn each_name_speaks_for_its_host() {
+    for (bin, usage) in [
+        (KUBECTL_PLUGIN, "Usage: kubectl prunetags"),
+        (OC, "Usage: oc prunetags"),
+    ] {
+        let out = Command::new(bin).arg("--help").output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(usage), "{bin}: {text}");
+    }
+    let out = Command::new(KUBECTL_PLUGIN)
+        .args(["list", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: unexpected argument"));
+}
+
+/// A directory on PATH holding only the plugin, as krew's bin directory does.
+fn path_with_plugin(dir: &Path) -> (PathBuf, std::ffi::OsString) {
+    let bin = dir.join("krew-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(KUBECTL_PLUGIN, bin.join("kubectl-prunetags")).unwrap();
+    let mut paths = vec![bin.clone()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    (bin.clone(), std::env::join_paths(paths).unwrap())
 }
 
 #[test]
 fn kubectl_finds_and_runs_the_plugin() {
-    let Some(k) = find(KUBECTL) else { return };
+    let Some(kubectl) = kubectl() else { return };
     let h = Harness::seed();
-    let plugins = plugin_dir(&h);
-    let installed = plugins.join("kubectl-prunetags");
+    let (bin, path) = path_with_plugin(h.dir.path());
+    let kube = |args: &[&str]| {
+        let mut cmd = Command::new(&kubectl);
+        clean_env(&mut cmd, h.dir.path());
+        cmd.env("KUBECONFIG", &h.kubeconfig)
+            .env("PATH", &path)
+            .args(args);
+        run(cmd, Duration::from_secs(60))
+    };
 
-    let out = kubectl(&h, &k, &plugins, &["plugin", "list"]);
-    // `plugin list` exits non-zero when *other* plugins on PATH have problems; ours must be
-    // listed, without a warning about it.
+    let r = kube(&["plugin", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let listed = bin.join("kubectl-prunetags");
     assert!(
-        out.stdout
-            .lines()
-            .any(|l| l.trim() == installed.to_str().unwrap()),
-        "{installed:?} not listed:\n{}\n{}",
-        out.stdout,
-        out.stderr
-    );
-    assert!(
-        !out.stderr
-            .lines()
-            .any(|l| l.contains("kubectl-prunetags") && l.contains("warning")),
-        "{}",
-        out.stderr
+        r.stdout.contains(&listed.display().to_string()),
+        "kubectl plugin list: {}\n{}",
+        r.stdout,
+        r.stderr
     );
 
-    let out = kubectl(&h, &k, &plugins, &["prunetags", "list"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r = kube(&["prunetags", "--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        out.stdout
-            .lines()
-            .any(|l| l.contains("STREAM") && l.contains("TAG") && l.contains("REVISIONS")),
+        r.stdout.contains("Usage: kubectl prunetags"),
         "{}",
-        out.stdout
+        r.stdout
     );
-    for row in ["myapp", "frontend", "python", "v2.1.8", "no spec tag"] {
-        assert!(out.stdout.contains(row), "{row} not in\n{}", out.stdout);
-    }
-    let myapp_rows = out.stdout.lines().filter(|l| l.contains(" myapp ")).count();
-    assert_eq!(myapp_rows, 22, "{}", out.stdout);
-    assert!(!out.stdout.contains('\u{1b}'), "no colour to a pipe");
+
+    // The README's quick start: the plugin reuses kubectl's kubeconfig.
+    let r = kube(&["prunetags", "list", "myapp"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("v2.1.8"), "{}", r.stdout);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.contains(" myapp ")).count(),
+        22,
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\u{1b}'), "no colour to a pipe");
 
     // The plugin parses the connection flags itself (kubectl refuses them before the name).
-    let out = kubectl(
-        &h,
-        &k,
-        &plugins,
-        &["prunetags", "list", "-n", "otherproject", "-o", "name"],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout.trim(), "imagestreamtag/myapp:v2.1.8");
-
-    let out = kubectl(&h, &k, &plugins, &["prunetags", "--help"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let r = kube(&["prunetags", "list", "-n", "otherproject", "-o", "name"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), "imagestreamtag/myapp:v2.1.8");
+    let r = kube(&["prunetags", "list", "nope"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        out.stdout.contains("Usage: kubectl prunetags"),
+        r.stderr.contains("image stream \"nope\" not found"),
         "{}",
-        out.stdout
+        r.stderr
     );
+    let r = kube(&["prunetags", "list", "--bogus"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
 
-    // Errors keep their exit codes through kubectl.
-    let out = kubectl(&h, &k, &plugins, &["prunetags", "list", "nope"]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("image stream \"nope\" not found"),
-        "{}",
-        out.stderr
-    );
-    let out = kubectl(&h, &k, &plugins, &["prunetags", "list", "--bogus"]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("Usage: kubectl prunetags") || out.stderr.contains("--bogus"));
+    // Errors and exit codes pass through kubectl unchanged.
+    let r = kube(&["prunetags", "prune", "--keep", "5"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("refusing"), "{}", r.stderr);
+}
+
+/// Just enough TOML reading to list `[[bin]]` names (no TOML crate for one test).
+mod toml_like {
+    pub struct Bins(Vec<String>);
+
+    impl Bins {
+        pub fn contains(&self, name: &str) -> bool {
+            self.0.iter().any(|n| n == name)
+        }
+    }
+
+    pub fn bins(text: &str) -> Bins {
+        let mut out = Vec::new();
+        let mut in_bin = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                in_bin = line == "[[bin]]";
+            } else if in_bin && let Some(v) = line.strip_prefix("name") {
+                let v = v.trim_start().trim_start_matches('=').trim();
+                out.push(v.trim_matches('"').to_owned());
+            }
+        }
+        Bins(out)
+    }
 }

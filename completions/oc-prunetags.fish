@@ -1,0 +1,214 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_oc_prunetags_global_optspecs
+    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= as= request-timeout= color= o/output= v/verbose demo h/help V/version
+end
+
+function __fish_oc_prunetags_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_oc_prunetags_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_oc_prunetags_using_subcommand
+    set -l cmd (__fish_oc_prunetags_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "list" -d 'List image streams: one row per tag, or the revision history with --history'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "ls" -d 'List image streams: one row per tag, or the revision history with --history'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "describe" -d 'Print the revision history of every tag, like `oc describe is` (same as `list --history`)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "prune" -d 'Delete old semver tags per image stream, keeping the newest N; shows the plan and asks first'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "usage" -d 'Registry space per image stream, tag and revision; layers shared between images count once'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish or powershell'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout; the release archive ships it as oc-prunetags.1'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep -d 'How many of the newest matching tags to keep in each image stream' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l match -d 'Which tags are candidates (default: semantic versions, with an optional leading v)' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep-younger-than -d 'Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m)' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep-revisions -d 'Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status)' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l concurrency -d 'How many requests to have in flight at once' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l ignore-in-use -d 'Delete tags even when a workload uses one of their images'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l dry-run -d 'Show the plan and stop: nothing is written'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s y -l yes -d 'Delete without asking (required when there is no terminal, e.g. in a CronJob)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l top -d 'Show only the N image streams with the most unique bytes' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s V -l version -d 'Print version'

@@ -1,0 +1,326 @@
+//! The unattended recipe in deploy/: the CronJob runs what README says, and its Role is exactly
+//! enough. The binary runs against the simulator as a user whose RBAC is the Role's rules
+//! translated one to one: `list`, `usage` and the CronJob's `prune --keep N --yes -o json` all
+//! work; without any single permission of the Role, some command fails and says which verb on
+//! which resource it lacks (so every permission is needed); `--keep-revisions` needs the
+//! optional Role in deploy/keep-revisions-rbac.yaml.
+
+mod harness;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use harness::{Harness, Run};
+use prunetags::sim::Rule;
+use serde_yaml::Value;
+
+const NS: &str = "mynamespace";
+
+fn docs(file: &str) -> Vec<Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deploy")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_yaml::Deserializer::from_str(&text)
+        .map(|d| serde::Deserialize::deserialize(d).unwrap())
+        .collect()
+}
+
+fn find<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
+    docs.iter()
+        .find(|d| d["kind"].as_str() == Some(kind))
+        .unwrap_or_else(|| panic!("no {kind}"))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// (apiGroup, resource, verb) of every permission a Role grants.
+fn permissions(role: &Value) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for rule in role["rules"].as_sequence().unwrap() {
+        for g in strings(&rule["apiGroups"]) {
+            for r in strings(&rule["resources"]) {
+                for v in strings(&rule["verbs"]) {
+                    assert!(
+                        g != "*" && r != "*" && v != "*",
+                        "no wildcards in a least-privilege Role"
+                    );
+                    out.insert((g.clone(), r.clone(), v));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The simulator's RBAC is per resource and verb (it does not look at API groups; the test of
+/// the groups is `role_names_the_right_api_groups`).
+fn sim_rules(perms: &BTreeSet<(String, String, String)>) -> Vec<Rule> {
+    perms
+        .iter()
+        .map(|(_, r, v)| Rule::new(&[v], &[r], Some(&[NS])))
+        .collect()
+}
+
+/// A simulator and a kubeconfig whose user has exactly `perms` in the namespace.
+fn as_service_account(perms: &BTreeSet<(String, String, String)>) -> Harness {
+    let h = Harness::seed();
+    h.sim.add_user(
+        "sa-token",
+        "system:serviceaccount:mynamespace:oc-prunetags",
+        sim_rules(perms),
+    );
+    let kubeconfig = std::fs::read_to_string(&h.kubeconfig)
+        .unwrap()
+        .replace(h.sim.admin_token(), "sa-token");
+    std::fs::write(&h.kubeconfig, kubeconfig).unwrap();
+    h
+}
+
+fn role_permissions() -> BTreeSet<(String, String, String)> {
+    permissions(find(&docs("cronjob.yaml"), "Role"))
+}
+
+fn cronjob_args() -> Vec<String> {
+    let docs = docs("cronjob.yaml");
+    let pod = &find(&docs, "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    strings(&pod["containers"][0]["args"])
+}
+
+fn run(h: &Harness, args: &[String]) -> Run {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    h.run(&args)
+}
+
+#[test]
+fn manifests_fit_together() {
+    let docs = docs("cronjob.yaml");
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["ServiceAccount", "Role", "RoleBinding", "CronJob"]);
+    let sa = find(&docs, "ServiceAccount")["metadata"]["name"]
+        .as_str()
+        .unwrap();
+    let role = find(&docs, "Role")["metadata"]["name"].as_str().unwrap();
+    let binding = find(&docs, "RoleBinding");
+    assert_eq!(binding["roleRef"]["kind"].as_str(), Some("Role"));
+    assert_eq!(binding["roleRef"]["name"].as_str(), Some(role));
+    assert_eq!(
+        binding["subjects"][0]["kind"].as_str(),
+        Some("ServiceAccount")
+    );
+    assert_eq!(binding["subjects"][0]["name"].as_str(), Some(sa));
+    let cron = find(&docs, "CronJob");
+    assert_eq!(cron["apiVersion"].as_str(), Some("batch/v1"));
+    assert_eq!(cron["spec"]["concurrencyPolicy"].as_str(), Some("Forbid"));
+    let pod = &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    assert_eq!(pod["serviceAccountName"].as_str(), Some(sa));
+    assert_eq!(pod["restartPolicy"].as_str(), Some("Never"));
+    assert_eq!(strings(&pod["containers"][0]["command"]), ["oc-prunetags"]);
+    assert_eq!(
+        cronjob_args(),
+        ["prune", "--keep", "10", "--yes", "-o", "json"]
+    );
+    // The binary accepts exactly these arguments.
+    let mut argv = vec!["oc-prunetags".to_owned()];
+    argv.extend(cronjob_args());
+    let cli = <prunetags::cli::Cli as clap::Parser>::try_parse_from(argv).unwrap();
+    cli.into_config().unwrap();
+
+    let extra = docs_of_revisions();
+    let binding = find(&extra, "RoleBinding");
+    assert_eq!(binding["subjects"][0]["name"].as_str(), Some(sa));
+    assert_eq!(
+        binding["roleRef"]["name"].as_str(),
+        find(&extra, "Role")["metadata"]["name"].as_str()
+    );
+}
+
+fn docs_of_revisions() -> Vec<Value> {
+    docs("keep-revisions-rbac.yaml")
+}
+
+#[test]
+fn role_names_the_right_api_groups() {
+    let image = "image.openshift.io";
+    let mut want: BTreeSet<(String, String, String)> = [
+        (image, "imagestreams", "get"),
+        (image, "imagestreams", "list"),
+        (image, "imagestreams/layers", "get"),
+        (image, "imagestreamtags", "delete"),
+    ]
+    .iter()
+    .map(|(g, r, v)| (g.to_string(), r.to_string(), v.to_string()))
+    .collect();
+    // The workloads the in-use protection lists, from the code that lists them.
+    for (group, _, _, plural) in prunetags::cluster::WORKLOADS {
+        want.insert((group.to_string(), plural.to_string(), "list".into()));
+    }
+    assert_eq!(role_permissions(), want);
+    let extra = permissions(find(&docs_of_revisions(), "Role"));
+    assert_eq!(
+        extra,
+        BTreeSet::from([(
+            image.to_string(),
+            "imagestreams/status".to_string(),
+            "update".to_string()
+        )])
+    );
+}
+
+#[test]
+fn the_role_is_enough_for_everything() {
+    let h = as_service_account(&role_permissions());
+    let before = h.tags("myapp");
+    for cmd in [
+        &["list"][..],
+        &["list", "--history"],
+        &["usage"],
+        &["prune", "--keep", "5", "--dry-run"],
+    ] {
+        let r = h.run(cmd);
+        assert_eq!(r.code, 0, "{cmd:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("warning"), "{cmd:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("note:"), "{cmd:?}: {}", r.stderr);
+    }
+    assert_eq!(h.tags("myapp"), before);
+
+    // What the CronJob runs (with a smaller --keep, so the seed has something to prune).
+    let mut args = cronjob_args();
+    args[2] = "5".into();
+    let r = run(&h, &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let deletions = doc["result"]["deletions"].as_array().unwrap();
+    assert!(!deletions.is_empty(), "{}", r.stdout);
+    let of_myapp = deletions
+        .iter()
+        .filter(|d| d["stream"].as_str() == Some("myapp"))
+        .count();
+    assert!(of_myapp > 0, "{}", r.stdout);
+    let after = h.tags("myapp");
+    assert_eq!(after.len(), before.len() - of_myapp);
+    let semver = after.iter().filter(|t| t.starts_with('v')).count();
+    assert!(semver >= 5, "{after:?}");
+}
+
+#[test]
+fn one_permission_less_says_which() {
+    let all = role_permissions();
+    let mut prune = cronjob_args();
+    prune[2] = "5".into();
+    for missing in &all {
+        let (_, resource, verb) = missing;
+        let mut perms = all.clone();
+        perms.remove(missing);
+        let h = as_service_account(&perms);
+        let runs: Vec<(String, Run)> = [
+            vec!["list".to_owned()],
+            vec!["usage".to_owned()],
+            prune.clone(),
+        ]
+        .into_iter()
+        .map(|args| (args.join(" "), run(&h, &args)))
+        .collect();
+        let names_it = |r: &Run| {
+            // With -o json the per-tag errors are in the document on stdout (the CronJob's log
+            // holds both streams).
+            let said = format!("{}{}", r.stdout, r.stderr);
+            let quoted = format!("cannot {verb} resource \"{resource}\"");
+            said.contains(&format!("{verb} {resource}"))
+                || said.contains(&quoted)
+                || said.contains(&quoted.replace('"', "\\\""))
+        };
+        // Every permission is needed: without it some command fails, or warns (sizes unknown).
+        let complaints: Vec<&(String, Run)> = runs
+            .iter()
+            .filter(|(_, r)| {
+                r.code != 0 || r.stderr.contains("warning:") || r.stderr.contains("note:")
+            })
+            .collect();
+        assert!(
+            complaints.iter().any(|(_, r)| names_it(r)),
+            "without {verb} {resource} nothing failed or said so: the Role grants more than needed, or the message is unclear: {runs:?}"
+        );
+        for (cmd, r) in runs.iter().filter(|(_, r)| r.code != 0) {
+            assert!(
+                names_it(r),
+                "without {verb} {resource}, `{cmd}` (exit {}) should say so:\n{}{}",
+                r.code,
+                r.stdout,
+                r.stderr
+            );
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        }
+    }
+}
+
+#[test]
+fn without_delete_on_tags_the_prune_fails_clearly() {
+    let mut perms = role_permissions();
+    perms.retain(|(_, r, _)| r != "imagestreamtags");
+    let h = as_service_account(&perms);
+    let before = h.tags("myapp");
+    let r = h.run(&["prune", "--keep", "5", "--yes"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("403"), "{}", r.stderr);
+    assert!(r.stderr.contains("delete"), "{}", r.stderr);
+    assert!(r.stderr.contains("imagestreamtags"), "{}", r.stderr);
+    assert_eq!(h.tags("myapp"), before);
+}
+
+#[test]
+fn without_list_pods_unattended_prune_refuses() {
+    let mut perms = role_permissions();
+    perms.retain(|(_, r, _)| r != "pods");
+    let h = as_service_account(&perms);
+    let before = h.tags("myapp");
+    let r = h.run(&["prune", "--keep", "5", "--yes"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning:") && r.stderr.contains("pods"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--ignore-in-use"), "{}", r.stderr);
+    assert_eq!(h.tags("myapp"), before);
+    let r = h.run(&["prune", "--keep", "5", "--yes", "--ignore-in-use"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(h.tags("myapp").len() < before.len());
+}
+
+#[test]
+fn keep_revisions_needs_the_optional_role() {
+    let base = role_permissions();
+    let h = as_service_account(&base);
+    let r = h.run(&["prune", "--keep-revisions", "1", "--yes"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("imagestreams/status"), "{}", r.stderr);
+    assert!(r.stderr.contains("update"), "{}", r.stderr);
+
+    let mut perms = base;
+    perms.extend(permissions(find(&docs_of_revisions(), "Role")));
+    let h = as_service_account(&perms);
+    let revisions = || -> usize {
+        let is = h.sim.image_stream(NS, "myapp").unwrap();
+        is.status
+            .tags
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t.items.as_ref().map_or(0, Vec::len))
+            .sum()
+    };
+    let before = revisions();
+    let r = h.run(&["prune", "--keep-revisions", "1", "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        revisions() < before,
+        "no revision was trimmed: {}",
+        r.stderr
+    );
+}
