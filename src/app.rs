@@ -208,7 +208,7 @@ async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> 
     );
     // Space is measured over every stream in scope: a layer shared with a stream we do not
     // prune is not freed.
-    let sizes = cluster::gather_sizes(cluster, &all_streams, SIZE_CONCURRENCY).await;
+    let sizes = cluster::gather_sizes(cluster, &all_streams, p.concurrency).await;
     let accounting = crate::usage::Accounting::new(&all_streams, &sizes.index);
     let mut freed = freed_by(&accounting, &plan);
     let machine = matches!(cfg.output, OutputArg::Json | OutputArg::Yaml);

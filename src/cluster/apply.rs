@@ -1,5 +1,5 @@
-//! Deleting planned tags: bounded concurrency, a fresh read of each stream right before its
-//! deletes, the stream's UID as precondition, retries, a progress bar, and Ctrl-C that stops
+//! Deleting planned tags: bounded concurrency, a fresh read of each stream right before the
+//! deletes (one paged LIST per namespace when many streams are touched, else a GET each), the stream's UID as precondition, retries, a progress bar, and Ctrl-C that stops
 //! new deletes but lets the ones in flight finish.
 //!
 //! `dryRun` is never sent: a real OpenShift 4.13 server ignores it on istag DELETE and deletes
@@ -10,13 +10,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kube::api::{Api, DeleteParams, Preconditions};
+use kube::api::{Api, DeleteParams, ListParams, Preconditions};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::Cluster;
 use super::errors::{ApiContext, api_error};
+use super::fetch::PAGE_SIZE;
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::{ImageStream, ImageStreamTag};
 use crate::render::short_digest;
@@ -134,9 +135,34 @@ pub async fn apply(
             .or_default()
             .push(d);
     }
+    // Re-read the streams right before deleting: one paged LIST per namespace when many
+    // streams are touched, rather than one GET per stream.
+    let mut fresh: BTreeMap<String, BTreeMap<String, ImageStream>> = BTreeMap::new();
+    let mut per_namespace: BTreeMap<&str, usize> = BTreeMap::new();
+    for (namespace, _) in groups.keys() {
+        *per_namespace.entry(namespace).or_default() += 1;
+    }
+    for (namespace, n) in per_namespace {
+        if n >= RELIST_MIN
+            && run.not_sending().is_none()
+            && let Some(listed) = relist(&run, namespace).await
+        {
+            fresh.insert(namespace.to_owned(), listed);
+        }
+    }
     let mut streams = JoinSet::new();
     for ((namespace, stream), dels) in groups {
-        streams.spawn(delete_stream_tags(run.clone(), namespace, stream, dels));
+        // Some(None): the LIST did not have it, as a GET would have answered 404.
+        let read = fresh
+            .get(&namespace)
+            .map(|listed| listed.get(&stream).cloned());
+        streams.spawn(delete_stream_tags(
+            run.clone(),
+            namespace,
+            stream,
+            dels,
+            read,
+        ));
     }
     let mut results = Vec::new();
     while let Some(joined) = streams.join_next().await {
@@ -152,12 +178,42 @@ pub async fn apply(
     }
 }
 
-/// Re-reads the stream, skips tags that moved since the plan, deletes the rest concurrently.
+/// From how many streams of one namespace a LIST re-reads them instead of one GET each. A LIST
+/// page holds [`PAGE_SIZE`] streams, so it costs a request per 250 streams of the namespace;
+/// below this, GETs (which run concurrently) are cheaper for any namespace.
+const RELIST_MIN: usize = 8;
+
+/// Every stream of `namespace`, by name, read in one paged LIST; `None` if that failed (the
+/// caller then reads each stream with a GET, which words its own errors).
+async fn relist(run: &Run, namespace: &str) -> Option<BTreeMap<String, ImageStream>> {
+    let api: Api<ImageStream> = Api::namespaced(run.cluster.client.clone(), namespace);
+    let mut params = ListParams::default().limit(PAGE_SIZE);
+    let mut out = BTreeMap::new();
+    loop {
+        let page = {
+            let _permit = run.permits.acquire().await;
+            let (res, retries) = with_retries(run.retry, || api.list(&params)).await;
+            run.retries.fetch_add(retries, Ordering::SeqCst);
+            res.ok()?
+        };
+        for is in page.items {
+            out.insert(is.name().to_owned(), is);
+        }
+        match page.metadata.continue_ {
+            Some(token) if !token.is_empty() => params = params.continue_token(&token),
+            _ => return Some(out),
+        }
+    }
+}
+
+/// Re-reads the stream (unless `read` already holds it, fresh from a LIST), skips tags that
+/// moved since the plan, deletes the rest concurrently.
 async fn delete_stream_tags(
     run: Arc<Run>,
     namespace: String,
     stream: String,
     dels: Vec<Deletion>,
+    read: Option<Option<ImageStream>>,
 ) -> Vec<(Deletion, Outcome)> {
     let all = |outcome: Outcome| {
         dels.iter()
@@ -170,11 +226,18 @@ async fn delete_stream_tags(
         return all(Outcome::Skipped { reason: why });
     }
     let streams: Api<ImageStream> = Api::namespaced(run.cluster.client.clone(), &namespace);
-    let fresh = {
-        let _permit = run.permits.acquire().await;
-        let (res, retries) = with_retries(run.retry, || streams.get(&stream)).await;
-        run.retries.fetch_add(retries, Ordering::SeqCst);
-        res
+    let fresh = match read {
+        Some(Some(is)) => Ok(is),
+        Some(None) => {
+            run.bar.inc(dels.len() as u64);
+            return all(Outcome::AlreadyGone);
+        }
+        None => {
+            let _permit = run.permits.acquire().await;
+            let (res, retries) = with_retries(run.retry, || streams.get(&stream)).await;
+            run.retries.fetch_add(retries, Ordering::SeqCst);
+            res
+        }
     };
     let is = match fresh {
         Ok(is) => is,

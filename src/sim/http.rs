@@ -41,6 +41,10 @@ pub struct Shared {
     pub knobs: Mutex<Knobs>,
     pub rng: Mutex<FaultRng>,
     pub inflight: AtomicUsize,
+    /// The most requests ever in flight at once (since the last reset).
+    pub peak_inflight: AtomicUsize,
+    /// TLS connections accepted (since the last reset).
+    pub connections: AtomicUsize,
     pub faults: AtomicUsize,
     pub url: Mutex<String>,
 }
@@ -79,6 +83,7 @@ pub async fn serve(
         };
         let acceptor = acceptor.clone();
         let shared = shared.clone();
+        shared.connections.fetch_add(1, Ordering::SeqCst);
         let mut stop = shutdown.clone();
         tokio::spawn(async move {
             let Ok(stream) = acceptor.accept(tcp).await else {
@@ -258,6 +263,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
     let knobs = shared.knobs().clone();
     let inflight = shared.inflight.fetch_add(1, Ordering::SeqCst) + 1;
     let _guard = InflightGuard(&shared.inflight);
+    shared.peak_inflight.fetch_max(inflight, Ordering::SeqCst);
     if knobs.max_inflight.is_some_and(|max| inflight > max) {
         record(429);
         let mut r = json_response(429, &status_value(&errors::too_many_requests(1)));

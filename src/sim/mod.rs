@@ -124,6 +124,8 @@ fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
         }),
         rng: Mutex::new(faults::FaultRng::new(opts.seed)),
         inflight: AtomicUsize::new(0),
+        peak_inflight: AtomicUsize::new(0),
+        connections: AtomicUsize::new(0),
         faults: AtomicUsize::new(0),
         url: Mutex::new(String::new()),
     });
@@ -267,8 +269,21 @@ impl Sim {
             .count()
     }
 
+    /// Forgets the requests so far, the peak in flight and the connection count.
     pub fn reset_requests(&self) {
         self.shared.records().clear();
+        self.shared.peak_inflight.store(0, Ordering::SeqCst);
+        self.shared.connections.store(0, Ordering::SeqCst);
+    }
+
+    /// The most API requests (discovery aside) in flight at once: how concurrent a client was.
+    pub fn peak_inflight(&self) -> usize {
+        self.shared.peak_inflight.load(Ordering::SeqCst)
+    }
+
+    /// TLS connections accepted: how well a client reused its connections.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
     }
 
     /// How many faults (500, 503, resets) were injected.
