@@ -18,6 +18,7 @@ Exit codes:
   1  runtime failure (cluster, API, a partial prune)
   2  usage error (bad flag, bad regex, unknown context)
   3  refused (prompt declined, or no TTY without --yes)
+  101 internal error (a bug: one line on stderr; RUST_BACKTRACE=1 adds the backtrace)
 
 Examples:
   oc prunetags list -l application=myapp
@@ -78,6 +79,9 @@ pub struct GlobalArgs {
     /// More detail on stderr (repeat for more).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Do not check the server's certificate (insecure: prints a warning). Off by default.
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
     /// Run against a built-in simulated cluster (the seed's `myapp` stream) instead of yours.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -199,6 +203,8 @@ pub struct Connection {
     pub request_timeout: Option<Duration>,
     /// A kubeconfig held in memory (the `--demo` cluster): never written to disk.
     pub inline_kubeconfig: Option<String>,
+    /// `--insecure-skip-tls-verify`: accept any server certificate (with a warning).
+    pub insecure_skip_tls_verify: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -277,6 +283,7 @@ impl Cli {
                 as_user: g.as_user,
                 request_timeout,
                 inline_kubeconfig: None,
+                insecure_skip_tls_verify: g.insecure_skip_tls_verify,
             },
             selector: g.selector,
             output: g.output,

@@ -29,14 +29,19 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
     let (mut config, context) = match (&conn.inline_kubeconfig, &conn.kubeconfig) {
         (Some(yaml), _) => {
             let kc = Kubeconfig::from_yaml(yaml).map_err(|e| kubeconfig_error(e, &options))?;
+            crate::redact::register_kubeconfig(&kc);
             from_kubeconfig(kc, &options).await?
         }
         (None, Some(path)) => {
             let kc = Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(e, &options))?;
+            crate::redact::register_kubeconfig(&kc);
             from_kubeconfig(kc, &options).await?
         }
         (None, None) => match Kubeconfig::read() {
-            Ok(kc) => from_kubeconfig(kc, &options).await?,
+            Ok(kc) => {
+                crate::redact::register_kubeconfig(&kc);
+                from_kubeconfig(kc, &options).await?
+            }
             Err(e) if no_kubeconfig_found(&e) && in_cluster() => {
                 let config = kube::Config::incluster().map_err(|e| {
                     Error::runtime(format!("cannot use the in-cluster service account: {e}"))
@@ -53,6 +58,26 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
     };
     // Our own retry policy (cluster::retry) bounds and counts every attempt.
     config.default_retry = false;
+    // The in-cluster token is as secret as a kubeconfig's.
+    if let Some(token) = &config.auth_info.token {
+        use secrecy::ExposeSecret;
+        crate::redact::register(token.expose_secret());
+    }
+    // TLS verification stays on unless the user turns it off: the flag, or the kubeconfig's
+    // own `insecure-skip-tls-verify: true` (as oc honours it). Either way, say so.
+    if conn.insecure_skip_tls_verify {
+        config.accept_invalid_certs = true;
+    }
+    if config.accept_invalid_certs {
+        let why = if conn.insecure_skip_tls_verify {
+            "--insecure-skip-tls-verify"
+        } else {
+            "insecure-skip-tls-verify in the kubeconfig"
+        };
+        eprintln!(
+            "warning: TLS verification is off ({why}): the server's certificate is not checked, and your credentials go to whoever answers"
+        );
+    }
     if let Some(user) = &conn.as_user {
         config.auth_info.impersonate = Some(user.clone());
     }
