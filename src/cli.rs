@@ -117,9 +117,9 @@ pub struct UsageArgs {
 pub struct PruneArgs {
     /// Image streams to prune (default: all that match the selector).
     pub streams: Vec<String>,
-    /// How many of the newest matching tags to keep in each image stream.
-    #[arg(long, value_name = "N")]
-    pub keep: Option<usize>,
+    /// How many of the newest matching tags to keep in each image stream (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: Option<u32>,
     /// Which tags are candidates (default: semantic versions, with an optional leading v).
     #[arg(long = "match", value_name = "REGEX")]
     pub match_regex: Option<String>,
@@ -317,7 +317,7 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
         .transpose()?;
     Ok(Prune {
         streams: a.streams,
-        keep: a.keep,
+        keep: a.keep.map(|n| n as usize),
         selector,
         keep_younger_than,
         ignore_in_use: a.ignore_in_use,
@@ -365,7 +365,13 @@ pub fn parse_request_timeout(s: &str) -> Result<Option<Duration>> {
     if !secs.is_finite() || secs < 0.0 {
         return Err(bad());
     }
-    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+    if secs == 0.0 {
+        return Ok(None);
+    }
+    // `from_secs_f64` panics past u64::MAX seconds: a typo must be a usage error, not a crash.
+    Duration::try_from_secs_f64(secs)
+        .map(Some)
+        .map_err(|_| bad())
 }
 
 /// Catches selectors the server would reject, so the user gets a usage error before any request.
@@ -437,6 +443,8 @@ mod tests {
     #[test]
     fn request_timeout_like_kubectl() {
         assert_eq!(parse_request_timeout("0").unwrap(), None);
+        assert!(parse_request_timeout("99999999999999999999999999h").is_err());
+        assert!(parse_request_timeout("1e400").is_err());
         assert_eq!(
             parse_request_timeout("5").unwrap(),
             Some(Duration::from_secs(5))

@@ -95,8 +95,7 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         .to_string()
         .trim_end_matches('/')
         .to_owned();
-    let client = kube::Client::try_from(config)
-        .map_err(|e| Error::runtime(format!("cannot set up a client for {url}: {e}")))?;
+    let client = kube::Client::try_from(config).map_err(|e| client_error(&e, &url))?;
     Ok(Cluster {
         client,
         url,
@@ -189,6 +188,48 @@ fn kubeconfig_error(e: KubeconfigError, options: &KubeConfigOptions) -> Error {
         other => Error::usage(format!(
             "cannot use the kubeconfig: {}",
             first_line(&other.to_string())
+        )),
+    }
+}
+
+/// kube reads the client certificate and key files only when it builds the client: a missing
+/// or unreadable file is the kubeconfig's fault (a usage error), worded like the others.
+fn client_error(e: &kube::Error, url: &str) -> Error {
+    let mut chain = e.to_string();
+    let mut cur = std::error::Error::source(e);
+    while let Some(s) = cur {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        cur = s.source();
+    }
+    let lower = chain.to_lowercase();
+    let what = if lower.contains("client certificate") {
+        Some("client certificate")
+    } else if lower.contains("client key") {
+        Some("client key")
+    } else {
+        None
+    };
+    match what {
+        Some(what) => {
+            let why = chain
+                .rsplit_once(": ")
+                .map(|(head, tail)| {
+                    let file = head
+                        .rsplit_once("failed to read file ")
+                        .map(|(_, f)| format!("{}: ", f.trim_matches(['\'', '"'])))
+                        .unwrap_or_default();
+                    format!("{file}{tail}")
+                })
+                .unwrap_or(chain.clone());
+            Error::usage(format!(
+                "cannot load the {what} named in the kubeconfig: {}",
+                first_line(&why)
+            ))
+        }
+        None => Error::runtime(format!(
+            "cannot set up a client for {url}: {}",
+            first_line(&chain)
         )),
     }
 }
