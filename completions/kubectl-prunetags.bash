@@ -44,7 +44,7 @@ _kubectl__prunetags() {
 
     case "${cmd}" in
         kubectl__prunetags)
-            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --demo --help --version list ls describe prune usage completion man"
+            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version list ls describe prune usage completion man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -110,7 +110,7 @@ _kubectl__prunetags() {
             return 0
             ;;
         kubectl__subcmd__prunetags__subcmd__completion)
-            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --demo --help --version bash zsh fish powershell"
+            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -176,7 +176,7 @@ _kubectl__prunetags() {
             return 0
             ;;
         kubectl__subcmd__prunetags__subcmd__describe)
-            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --demo --help --version"
+            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,7 +242,7 @@ _kubectl__prunetags() {
             return 0
             ;;
         kubectl__subcmd__prunetags__subcmd__list)
-            opts="-n -A -l -o -v -h -V --history --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --demo --help --version"
+            opts="-n -A -l -o -v -h -V --history --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,7 +308,7 @@ _kubectl__prunetags() {
             return 0
             ;;
         kubectl__subcmd__prunetags__subcmd__man)
-            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --demo --help --version"
+            opts="-n -A -l -o -v -h -V --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,7 +374,7 @@ _kubectl__prunetags() {
             return 0
             ;;
         kubectl__subcmd__prunetags__subcmd__prune)
-            opts="-y -i -n -A -l -o -v -h -V --keep --match --keep-younger-than --ignore-in-use --keep-revisions --dry-run --yes --interactive --concurrency --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --demo --help --version"
+            opts="-y -i -n -A -l -o -v -h -V --keep --match --keep-younger-than --ignore-in-use --keep-revisions --dry-run --yes --interactive --concurrency --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,7 +460,7 @@ _kubectl__prunetags() {
             return 0
             ;;
         kubectl__subcmd__prunetags__subcmd__usage)
-            opts="-n -A -l -o -v -h -V --top --revisions --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --demo --help --version"
+            opts="-n -A -l -o -v -h -V --top --revisions --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

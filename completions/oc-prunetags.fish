@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_oc_prunetags_global_optspecs
-    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= as= request-timeout= color= o/output= v/verbose demo h/help V/version
+    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= as= request-timeout= color= o/output= v/verbose insecure-skip-tls-verify demo h/help V/version
 end
 
 function __fish_oc_prunetags_needs_command
@@ -42,6 +42,7 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s V -l version -d 'Print version'
@@ -71,6 +72,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s V -l version -d 'Print version'
@@ -93,6 +95,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s V -l version -d 'Print version'
@@ -114,10 +117,11 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s V -l version -d 'Print version'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep -d 'How many of the newest matching tags to keep in each image stream' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep -d 'How many of the newest matching tags to keep in each image stream (at least 1)' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l match -d 'Which tags are candidates (default: semantic versions, with an optional leading v)' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep-younger-than -d 'Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m)' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep-revisions -d 'Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status)' -r
@@ -144,6 +148,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s y -l
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s V -l version -d 'Print version'
@@ -167,6 +172,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s V -l version -d 'Print version'
@@ -188,6 +194,7 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s V -l version -d 'Print version'
@@ -209,6 +216,7 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s V -l version -d 'Print version'

@@ -37,6 +37,12 @@ pub async fn run(cfg: Config) -> Result<()> {
         None
     };
     let cluster = cluster::connect(&connection).await?;
+    if let Some(why) = cluster.tls_unverified {
+        eprintln!(
+            "warning: TLS verification is off ({why}): the server's certificate is not checked, and your credentials go to whoever answers"
+        );
+    }
+    test_panic_with_credentials(&connection);
     let palette = Palette::decide(cfg.color);
     match &cfg.command {
         Command::List { streams, history } => {
@@ -105,8 +111,8 @@ async fn usage(
         return Ok(());
     }
     let sizes = cluster::gather_sizes(cluster, &streams, SIZE_CONCURRENCY).await;
-    for note in &sizes.notes {
-        eprintln!("{} {note}", palette.warn("note:"));
+    for text in &sizes.notes {
+        note(&format!("{} {text}", palette.warn("note:")));
     }
     let report = crate::usage::account(&streams, &sizes.index);
     for u in &report.unsized_images {
@@ -217,7 +223,7 @@ async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> 
         Scope::All => "across all namespaces".to_owned(),
     };
     for why in &unchecked {
-        eprintln!("{} {why}", palette.warn("warning:"));
+        note(&format!("{} {why}", palette.warn("warning:")));
     }
 
     if !machine {
@@ -306,7 +312,10 @@ async fn prune(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> 
         };
         print_document(cfg, &plan, false, freed, Some(result))?;
     } else {
-        eprint!("{}", render::plan::report(&applied, &trims, palette));
+        eprint!(
+            "{}",
+            crate::redact::redact(&render::plan::report(&applied, &trims, palette))
+        );
         if applied.failed() == 0 && !applied.interrupted {
             eprintln!(
                 "Freed {} in the API's view.",
@@ -435,8 +444,35 @@ fn nothing_found(scope: &Scope, selector: Option<&str>) -> String {
     }
 }
 
+/// Test-only: `OC_PRUNETAGS_TEST_PANIC=secret` panics after connecting, with the kubeconfig's
+/// bearer token in the message, to prove that the panic hook masks credentials it never built.
+fn test_panic_with_credentials(connection: &crate::cli::Connection) {
+    if std::env::var_os("OC_PRUNETAGS_TEST_PANIC").is_none_or(|v| v != "secret") {
+        return;
+    }
+    let path = connection
+        .kubeconfig
+        .clone()
+        .or_else(|| std::env::var_os("KUBECONFIG").map(Into::into));
+    let yaml = path
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let token = yaml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token: "))
+        .unwrap_or_default()
+        .trim_matches('"');
+    panic!("test panic holding the credentials: Bearer {token} / {token}");
+}
+
+/// One message line to stderr, credentials masked (see `redact`).
+fn note(text: &str) {
+    eprintln!("{}", crate::redact::redact(text));
+}
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
 fn print(text: &str) -> Result<()> {
+    let text = crate::redact::redact(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),

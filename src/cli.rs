@@ -18,6 +18,7 @@ Exit codes:
   1  runtime failure (cluster, API, a partial prune)
   2  usage error (bad flag, bad regex, unknown context)
   3  refused (prompt declined, or no TTY without --yes)
+  101 internal error (a bug: one line on stderr; RUST_BACKTRACE=1 adds the backtrace)
 
 Examples:
   oc prunetags list -l application=myapp
@@ -78,6 +79,9 @@ pub struct GlobalArgs {
     /// More detail on stderr (repeat for more).
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Do not check the server's certificate (insecure: prints a warning). Off by default.
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
     /// Run against a built-in simulated cluster (the seed's `myapp` stream) instead of yours.
     #[arg(long, global = true)]
     pub demo: bool,
@@ -144,9 +148,9 @@ pub struct UsageArgs {
 pub struct PruneArgs {
     /// Image streams to prune (default: all that match the selector).
     pub streams: Vec<String>,
-    /// How many of the newest matching tags to keep in each image stream.
-    #[arg(long, value_name = "N")]
-    pub keep: Option<usize>,
+    /// How many of the newest matching tags to keep in each image stream (at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub keep: Option<u32>,
     /// Which tags are candidates (default: semantic versions, with an optional leading v).
     #[arg(long = "match", value_name = "REGEX")]
     pub match_regex: Option<String>,
@@ -230,6 +234,8 @@ pub struct Connection {
     pub request_timeout: Option<Duration>,
     /// A kubeconfig held in memory (the `--demo` cluster): never written to disk.
     pub inline_kubeconfig: Option<String>,
+    /// `--insecure-skip-tls-verify`: accept any server certificate (with a warning).
+    pub insecure_skip_tls_verify: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -314,6 +320,7 @@ impl Cli {
                 as_user: g.as_user,
                 request_timeout,
                 inline_kubeconfig: None,
+                insecure_skip_tls_verify: g.insecure_skip_tls_verify,
             },
             selector: g.selector,
             output: g.output,
@@ -347,7 +354,7 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
         .transpose()?;
     Ok(Prune {
         streams: a.streams,
-        keep: a.keep,
+        keep: a.keep.map(|n| n as usize),
         selector,
         keep_younger_than,
         ignore_in_use: a.ignore_in_use,
@@ -395,7 +402,13 @@ pub fn parse_request_timeout(s: &str) -> Result<Option<Duration>> {
     if !secs.is_finite() || secs < 0.0 {
         return Err(bad());
     }
-    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+    if secs == 0.0 {
+        return Ok(None);
+    }
+    // `from_secs_f64` panics past u64::MAX seconds: a typo must be a usage error, not a crash.
+    Duration::try_from_secs_f64(secs)
+        .map(Some)
+        .map_err(|_| bad())
 }
 
 /// Catches selectors the server would reject, so the user gets a usage error before any request.
@@ -467,6 +480,8 @@ mod tests {
     #[test]
     fn request_timeout_like_kubectl() {
         assert_eq!(parse_request_timeout("0").unwrap(), None);
+        assert!(parse_request_timeout("99999999999999999999999999h").is_err());
+        assert!(parse_request_timeout("1e400").is_err());
         assert_eq!(
             parse_request_timeout("5").unwrap(),
             Some(Duration::from_secs(5))

@@ -18,6 +18,7 @@ pub mod inuse;
 pub mod inventory;
 pub mod model;
 pub mod plan;
+pub mod redact;
 pub mod render;
 pub mod sim;
 pub mod usage;

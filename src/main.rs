@@ -8,7 +8,11 @@ use owo_colors::OwoColorize;
 use prunetags::cli::Cli;
 use prunetags::error::{Error, exit};
 
+/// The exit code of a panic: Rust's own, kept apart from 1 (a cluster or API failure).
+const PANIC_EXIT: i32 = 101;
+
 pub fn main() -> ExitCode {
+    install_panic_hook();
     // kubectl's plugin completion (through completions/kubectl_complete-prunetags): the words
     // typed so far, verbatim; clap must not parse them. Prints candidates, never an error.
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,7 +36,10 @@ pub fn main() -> ExitCode {
             .enable_all()
             .build()
             .map_err(|e| Error::runtime(format!("cannot start the async runtime: {e}")))?;
-        runtime.block_on(prunetags::app::run(cfg))
+        runtime.block_on(async {
+            test_panic_trigger();
+            prunetags::app::run(cfg).await
+        })
     });
     match result {
         Ok(()) => ExitCode::from(exit::OK as u8),
@@ -83,7 +90,59 @@ fn clap_exit(e: clap::Error) -> ExitCode {
     }
 }
 
+/// A panic is a bug: one line and a hint instead of the default message, and no backtrace
+/// unless `RUST_BACKTRACE` asks for one. A panic on any thread (a tokio worker too) ends the
+/// process with [`PANIC_EXIT`] at once, so no second message follows the first.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        let message = prunetags::redact::redact(
+            message
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("unknown panic"),
+        );
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        report(&format!(
+            "internal error: {message}{at} (this is a bug; please report it with RUST_BACKTRACE=1 output)"
+        ));
+        let backtrace =
+            std::env::var_os("RUST_BACKTRACE").is_some_and(|v| !v.is_empty() && v != "0");
+        if backtrace {
+            default(info);
+        }
+        std::process::exit(PANIC_EXIT);
+    }));
+}
+
+/// Test-only: `OC_PRUNETAGS_TEST_PANIC=1` panics on the main thread, `=task` on a tokio worker
+/// (`=secret` is handled after connecting, in `app`). There is no other honest way to reach the
+/// panic hook from outside the process; nothing else reads the variable.
+fn test_panic_trigger() {
+    let Some(how) = std::env::var_os("OC_PRUNETAGS_TEST_PANIC") else {
+        return;
+    };
+    match how.to_str() {
+        Some("task") => {
+            tokio::spawn(async { panic!("test panic on a worker thread") });
+            std::thread::sleep(std::time::Duration::from_secs(5));
+        }
+        Some("secret") => {}
+        _ => panic!("test panic requested by OC_PRUNETAGS_TEST_PANIC"),
+    }
+}
+
 fn report(message: &str) {
+    let message = &prunetags::redact::redact(message);
     let tty = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if tty {

@@ -18,6 +18,9 @@ pub struct Cluster {
     /// `-n`, else the context's namespace, else `default`.
     pub namespace: String,
     pub all_namespaces: bool,
+    /// Set when TLS verification is off, saying who turned it off; the caller warns (the
+    /// completer must stay silent, so connecting prints nothing itself).
+    pub tls_unverified: Option<&'static str>,
 }
 
 pub async fn connect(conn: &Connection) -> Result<Cluster> {
@@ -29,14 +32,19 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
     let (mut config, context) = match (&conn.inline_kubeconfig, &conn.kubeconfig) {
         (Some(yaml), _) => {
             let kc = Kubeconfig::from_yaml(yaml).map_err(|e| kubeconfig_error(e, &options))?;
+            crate::redact::register_kubeconfig(&kc);
             from_kubeconfig(kc, &options).await?
         }
         (None, Some(path)) => {
             let kc = Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(e, &options))?;
+            crate::redact::register_kubeconfig(&kc);
             from_kubeconfig(kc, &options).await?
         }
         (None, None) => match Kubeconfig::read() {
-            Ok(kc) => from_kubeconfig(kc, &options).await?,
+            Ok(kc) => {
+                crate::redact::register_kubeconfig(&kc);
+                from_kubeconfig(kc, &options).await?
+            }
             Err(e) if no_kubeconfig_found(&e) && in_cluster() => {
                 let config = kube::Config::incluster().map_err(|e| {
                     Error::runtime(format!("cannot use the in-cluster service account: {e}"))
@@ -53,6 +61,23 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
     };
     // Our own retry policy (cluster::retry) bounds and counts every attempt.
     config.default_retry = false;
+    // The in-cluster token is as secret as a kubeconfig's.
+    if let Some(token) = &config.auth_info.token {
+        use secrecy::ExposeSecret;
+        crate::redact::register(token.expose_secret());
+    }
+    // TLS verification stays on unless the user turns it off: the flag, or the kubeconfig's
+    // own `insecure-skip-tls-verify: true` (as oc honours it). Either way, say so.
+    if conn.insecure_skip_tls_verify {
+        config.accept_invalid_certs = true;
+    }
+    let tls_unverified = config
+        .accept_invalid_certs
+        .then_some(if conn.insecure_skip_tls_verify {
+            "--insecure-skip-tls-verify"
+        } else {
+            "insecure-skip-tls-verify in the kubeconfig"
+        });
     if let Some(user) = &conn.as_user {
         config.auth_info.impersonate = Some(user.clone());
     }
@@ -72,10 +97,7 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         .to_owned();
     let client = kube::Client::try_from(config).map_err(|e| match e {
         kube::Error::Auth(a) => Error::runtime(super::errors::auth_error(&a)),
-        e => Error::runtime(format!(
-            "cannot set up a client for {url}: {}",
-            first_line(&e.to_string())
-        )),
+        e => client_error(&e, &url),
     })?;
     Ok(Cluster {
         client,
@@ -83,6 +105,7 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         context,
         namespace,
         all_namespaces: conn.all_namespaces,
+        tls_unverified,
     })
 }
 
@@ -169,6 +192,48 @@ fn kubeconfig_error(e: KubeconfigError, options: &KubeConfigOptions) -> Error {
         other => Error::usage(format!(
             "cannot use the kubeconfig: {}",
             first_line(&other.to_string())
+        )),
+    }
+}
+
+/// kube reads the client certificate and key files only when it builds the client: a missing
+/// or unreadable file is the kubeconfig's fault (a usage error), worded like the others.
+fn client_error(e: &kube::Error, url: &str) -> Error {
+    let mut chain = e.to_string();
+    let mut cur = std::error::Error::source(e);
+    while let Some(s) = cur {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        cur = s.source();
+    }
+    let lower = chain.to_lowercase();
+    let what = if lower.contains("client certificate") {
+        Some("client certificate")
+    } else if lower.contains("client key") {
+        Some("client key")
+    } else {
+        None
+    };
+    match what {
+        Some(what) => {
+            let why = chain
+                .rsplit_once(": ")
+                .map(|(head, tail)| {
+                    let file = head
+                        .rsplit_once("failed to read file ")
+                        .map(|(_, f)| format!("{}: ", f.trim_matches(['\'', '"'])))
+                        .unwrap_or_default();
+                    format!("{file}{tail}")
+                })
+                .unwrap_or(chain.clone());
+            Error::usage(format!(
+                "cannot load the {what} named in the kubeconfig: {}",
+                first_line(&why)
+            ))
+        }
+        None => Error::runtime(format!(
+            "cannot set up a client for {url}: {}",
+            first_line(&chain)
         )),
     }
 }

@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::errors;
-use super::faults::{Fault, FaultRng};
+use super::faults::{Fault, FaultRng, Override};
 use super::rbac::{self, Attributes, User};
 use super::store::{ListQuery, Store, WORKLOADS};
 use super::{RequestRecord, discovery, table};
@@ -31,6 +31,35 @@ pub struct Knobs {
     /// `false`: answer like a plain Kubernetes cluster without OpenShift's image API (404 for
     /// `/apis/image.openshift.io/v1` and every path under it; absent from `/apis`).
     pub image_api: bool,
+    /// Bad answers for GETs whose path contains the string (see [`Override`]).
+    pub overrides: Vec<(String, Override)>,
+    /// Rate of latency spikes: `spike` added on top of `latency` to that share of requests.
+    pub spike_rate: f64,
+    pub spike: Duration,
+}
+
+impl Knobs {
+    pub fn new(latency: Duration, max_inflight: Option<usize>, fail_rate: f64) -> Knobs {
+        Knobs {
+            latency,
+            max_inflight,
+            fail_rate,
+            image_api: true,
+            overrides: Vec::new(),
+            spike_rate: 0.0,
+            spike: Duration::ZERO,
+        }
+    }
+
+    fn override_for(&self, method: &str, path: &str) -> Option<&Override> {
+        if method != "GET" {
+            return None;
+        }
+        self.overrides
+            .iter()
+            .find(|(p, _)| path.contains(p.as_str()))
+            .map(|(_, o)| o)
+    }
 }
 
 /// State shared by all connections.
@@ -46,6 +75,8 @@ pub struct Shared {
     /// TLS connections accepted (since the last reset).
     pub connections: AtomicUsize,
     pub faults: AtomicUsize,
+    /// Latency spikes injected so far.
+    pub spikes: AtomicUsize,
     pub url: Mutex<String>,
 }
 
@@ -274,6 +305,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
     if !knobs.latency.is_zero() {
         tokio::time::sleep(knobs.latency).await;
     }
+    if lock(&shared.rng).chance(knobs.spike_rate) {
+        shared.spikes.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(knobs.spike).await;
+    }
     let is_write = method != "GET" && method != "HEAD";
     let fault = lock(&shared.rng).decide(knobs.fail_rate, is_write);
     match fault {
@@ -341,6 +376,21 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         ));
     }
     record(code);
+    if code == 200
+        && !v.is_null()
+        && let Some(o) = knobs.override_for(&method, &path)
+    {
+        let (body, announced) = o.body(v.to_string().as_bytes());
+        let mut b = Response::builder()
+            .status(200)
+            .header("content-type", "application/json");
+        if let Some(len) = announced {
+            b = b.header("content-length", len);
+        }
+        return Ok(b
+            .body(Full::new(Bytes::from(body)))
+            .expect("a valid response"));
+    }
     if v.is_null() {
         return Ok(Response::builder()
             .status(200)

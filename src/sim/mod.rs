@@ -32,6 +32,7 @@ use sha2::Digest as _;
 use tokio::sync::watch;
 
 use crate::model::{Image, ImageStream};
+pub use faults::Override;
 pub use rbac::Rule;
 pub use scenario::Scenario;
 pub use store::Store;
@@ -116,17 +117,17 @@ fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
         store: Mutex::new(store),
         users: Mutex::new(users),
         records: Mutex::new(Vec::new()),
-        knobs: Mutex::new(http::Knobs {
-            latency: opts.latency,
-            max_inflight: opts.max_inflight,
-            fail_rate: opts.fail_rate,
-            image_api: true,
-        }),
+        knobs: Mutex::new(http::Knobs::new(
+            opts.latency,
+            opts.max_inflight,
+            opts.fail_rate,
+        )),
         rng: Mutex::new(faults::FaultRng::new(opts.seed)),
         inflight: AtomicUsize::new(0),
         peak_inflight: AtomicUsize::new(0),
         connections: AtomicUsize::new(0),
         faults: AtomicUsize::new(0),
+        spikes: AtomicUsize::new(0),
         url: Mutex::new(String::new()),
     });
     Ok(Prepared {
@@ -303,6 +304,31 @@ impl Sim {
         self.shared.knobs().max_inflight = n;
     }
 
+    /// From now on, GETs whose path contains `path_contains` get `o`'s bad answer instead of the
+    /// real one (when the real one is a 200). Writes are never overridden.
+    pub fn set_response_override(&self, path_contains: &str, o: Override) {
+        self.shared
+            .knobs()
+            .overrides
+            .push((path_contains.to_owned(), o));
+    }
+
+    pub fn clear_response_overrides(&self) {
+        self.shared.knobs().overrides.clear();
+    }
+
+    /// Adds `spike` of latency to a share `rate` of the (non-discovery) requests.
+    pub fn set_latency_spikes(&self, rate: f64, spike: Duration) {
+        let mut k = self.shared.knobs();
+        k.spike_rate = rate;
+        k.spike = spike;
+    }
+
+    /// How many latency spikes were injected.
+    pub fn spikes_injected(&self) -> usize {
+        self.shared.spikes.load(Ordering::SeqCst)
+    }
+
     /// `false` makes the simulator answer like a plain Kubernetes cluster: no
     /// `image.openshift.io/v1` in discovery, 404 for every path under it.
     pub fn set_image_api(&self, served: bool) {
@@ -376,6 +402,72 @@ mod tests {
 
     fn is_404(r: Result<impl std::fmt::Debug, kube::Error>) -> bool {
         matches!(r, Err(kube::Error::Api(s)) if s.code == 404)
+    }
+
+    async fn raw_get(sim: &Sim, path: &str) -> Result<(u16, Vec<u8>), kube::Error> {
+        use http_body_util::BodyExt;
+        let client = client(sim).await;
+        let req = hyper::Request::get(path)
+            .body(kube::client::Body::from(Vec::new()))
+            .unwrap();
+        let resp = client.send(req).await?;
+        let code = resp.status().as_u16();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| kube::Error::Service(Box::new(e)))?
+            .to_bytes();
+        Ok((code, body.to_vec()))
+    }
+
+    #[tokio::test]
+    async fn response_overrides_replace_matching_gets_only() {
+        let sim = Sim::start(SimOptions::default()).await.unwrap();
+        let path = "/apis/image.openshift.io/v1/namespaces/mynamespace/imagestreams";
+        let (code, real) = raw_get(&sim, path).await.unwrap();
+        assert_eq!(code, 200);
+
+        sim.set_response_override("/imagestreams", Override::MalformedJson);
+        let (code, body) = raw_get(&sim, path).await.unwrap();
+        assert_eq!(code, 200);
+        assert!(serde_json::from_slice::<serde_json::Value>(&body).is_err());
+        // Other paths are untouched.
+        let (_, pods) = raw_get(&sim, "/api/v1/namespaces/mynamespace/pods")
+            .await
+            .unwrap();
+        assert!(serde_json::from_slice::<serde_json::Value>(&pods).is_ok());
+
+        sim.clear_response_overrides();
+        sim.set_response_override("/imagestreams", Override::Huge(1 << 20));
+        let (_, body) = raw_get(&sim, path).await.unwrap();
+        assert_eq!(body.len(), 1 << 20);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let real: serde_json::Value = serde_json::from_slice(&real).unwrap();
+        assert_eq!(v["items"], real["items"]);
+
+        sim.clear_response_overrides();
+        sim.set_response_override("/imagestreams", Override::Truncated);
+        assert!(
+            raw_get(&sim, path).await.is_err(),
+            "a body cut short of its Content-Length is a transport error"
+        );
+        sim.clear_response_overrides();
+        assert!(raw_get(&sim, path).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn latency_spikes_are_counted() {
+        let sim = Sim::start(SimOptions::default()).await.unwrap();
+        sim.set_latency_spikes(1.0, Duration::from_millis(30));
+        let path = "/apis/image.openshift.io/v1/namespaces/mynamespace/imagestreams";
+        let start = std::time::Instant::now();
+        raw_get(&sim, path).await.unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(30));
+        assert_eq!(sim.spikes_injected(), 1);
+        sim.set_latency_spikes(0.0, Duration::ZERO);
+        raw_get(&sim, path).await.unwrap();
+        assert_eq!(sim.spikes_injected(), 1);
     }
 
     #[tokio::test]
