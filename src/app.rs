@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use crate::cli::{Command, Config, OutputArg, Prune};
 use crate::cluster::{self, ApplyOptions, Cluster, Deletion, RetryPolicy, Scope, StreamTrim};
 use crate::error::{Error, Result};
-use crate::inventory::inventory;
+use crate::inventory::{Detail, from_views, stream_view};
 use crate::plan::{self, Plan, PlanOptions};
 use crate::render::{self, Palette, output, table::TableOptions};
 use crate::{confirm, inuse};
@@ -66,9 +66,21 @@ async fn list(
     palette: Palette,
 ) -> Result<()> {
     let scope = Scope::of(cluster);
-    let streams =
-        cluster::list_image_streams(cluster, &scope, cfg.selector.as_deref(), names).await?;
-    let inv = inventory(&streams);
+    let detail = match cfg.output {
+        OutputArg::Json | OutputArg::Yaml => Detail::History,
+        _ if history => Detail::History,
+        _ => Detail::Current,
+    };
+    let views = cluster::list_image_streams_as(
+        cluster,
+        &scope,
+        cfg.selector.as_deref(),
+        names,
+        |s| stream_view(&s, detail),
+        |v| (v.namespace.as_str(), v.name.as_str()),
+    )
+    .await?;
+    let inv = from_views(views);
     let now = Timestamp::now();
     let text = match cfg.output {
         OutputArg::Json => output::json(&inv)?,

@@ -48,8 +48,21 @@ pub struct TagView {
     pub aliases: Vec<String>,
     /// `Local` means "prefer registry pullthrough when referencing this tag".
     pub reference_policy: Option<String>,
-    /// The revision history, newest (current) first; empty for a spec tag nothing was imported into.
+    /// How many revisions the tag's history holds.
+    pub revision_count: usize,
+    /// The revision history, newest (current) first; empty for a spec tag nothing was imported
+    /// into. With [`Detail::Current`] only the current revision is kept.
     pub revisions: Vec<Revision>,
+}
+
+/// How much of each tag's history to keep. The table shows only the current image and a
+/// count, and a namespace can hold 100,000 revisions: keeping them all doubles `list`'s memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every revision (`--history`, `-o json|yaml`).
+    History,
+    /// The current revision only.
+    Current,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +121,16 @@ impl Source {
 }
 
 pub fn inventory(streams: &[ImageStream]) -> Inventory {
-    let mut items: Vec<StreamView> = streams.iter().map(stream_view).collect();
+    from_views(
+        streams
+            .iter()
+            .map(|s| stream_view(s, Detail::History))
+            .collect(),
+    )
+}
+
+/// Wraps views made page by page (see [`stream_view`]) into the document, sorted.
+pub fn from_views(mut items: Vec<StreamView>) -> Inventory {
     items.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     Inventory {
         api_version: API_VERSION.into(),
@@ -117,10 +139,13 @@ pub fn inventory(streams: &[ImageStream]) -> Inventory {
     }
 }
 
-fn stream_view(is: &ImageStream) -> StreamView {
+pub fn stream_view(is: &ImageStream, detail: Detail) -> StreamView {
     let mut names: BTreeSet<&str> = is.status_tags().iter().map(|t| t.tag.as_str()).collect();
     names.extend(is.spec_tags().iter().map(|t| t.name.as_str()));
-    let mut tags: Vec<TagView> = names.into_iter().map(|name| tag_view(is, name)).collect();
+    let mut tags: Vec<TagView> = names
+        .into_iter()
+        .map(|name| tag_view(is, name, detail))
+        .collect();
     // Aliases: spec tags of this stream tagged from another tag of this stream.
     let aliases: Vec<(String, String)> = is
         .spec_tags()
@@ -170,7 +195,7 @@ fn alias_target<'a>(from_name: &'a str, stream: &str) -> Option<&'a str> {
     }
 }
 
-fn tag_view(is: &ImageStream, name: &str) -> TagView {
+fn tag_view(is: &ImageStream, name: &str, detail: Detail) -> TagView {
     let spec: Option<&TagReference> = is.spec_tag(name);
     let version = version::parse(name);
     TagView {
@@ -190,11 +215,17 @@ fn tag_view(is: &ImageStream, name: &str) -> TagView {
         reference_policy: spec
             .map(|s| s.reference_policy.type_.clone())
             .filter(|p| !p.is_empty()),
+        revision_count: is.status_tag(name).map_or(0, |t| t.revisions().len()),
         revisions: is
             .status_tag(name)
             .map(|t| {
+                let keep = match detail {
+                    Detail::History => usize::MAX,
+                    Detail::Current => 1,
+                };
                 t.revisions()
                     .iter()
+                    .take(keep)
                     .map(|r| Revision {
                         image: r.image.clone(),
                         docker_image_reference: r.docker_image_reference.clone(),

@@ -156,3 +156,30 @@ fn aliases_fold_into_their_target_like_oc_describe() {
         "{text}"
     );
 }
+
+#[test]
+fn the_table_view_keeps_only_the_current_revision_and_the_count() {
+    use prunetags::inventory::{Detail, stream_view};
+    let is = recorded("110-get-imagestream-myapp.json");
+    let full = stream_view(&is, Detail::History);
+    let lean = stream_view(&is, Detail::Current);
+    let latest = |v: &prunetags::inventory::StreamView| {
+        v.tags.iter().find(|t| t.tag == "latest").cloned().unwrap()
+    };
+    assert_eq!(latest(&full).revisions.len(), 20);
+    assert_eq!(latest(&lean).revisions.len(), 1);
+    assert_eq!(latest(&lean).revision_count, 20);
+    assert_eq!(latest(&lean).current(), latest(&full).current());
+    let opts = TableOptions {
+        wide: true,
+        namespaces: false,
+    };
+    let (a, b) = (
+        prunetags::inventory::from_views(vec![full]),
+        prunetags::inventory::from_views(vec![lean]),
+    );
+    assert_eq!(
+        list_table(&a, &opts, Palette::plain(), now()),
+        list_table(&b, &opts, Palette::plain(), now())
+    );
+}

@@ -44,6 +44,27 @@ pub async fn list_image_streams(
     selector: Option<&str>,
     names: &[String],
 ) -> Result<Vec<ImageStream>> {
+    list_image_streams_as(
+        cluster,
+        scope,
+        selector,
+        names,
+        |s| s,
+        |s| (s.namespace(), s.name()),
+    )
+    .await
+}
+
+/// [`list_image_streams`], turning each stream into a `T` as its page arrives, so that only one
+/// page of decoded streams is alive at a time. `key` gives a `T`'s (namespace, name).
+pub async fn list_image_streams_as<T>(
+    cluster: &Cluster,
+    scope: &Scope,
+    selector: Option<&str>,
+    names: &[String],
+    convert: impl Fn(ImageStream) -> T,
+    key: impl Fn(&T) -> (&str, &str),
+) -> Result<Vec<T>> {
     let api: Api<ImageStream> = match scope {
         Scope::Namespace(ns) => Api::namespaced(cluster.client.clone(), ns),
         Scope::All => Api::all(cluster.client.clone()),
@@ -72,7 +93,8 @@ pub async fn list_image_streams(
         streams.extend(
             page.items
                 .into_iter()
-                .filter(|s| names.is_empty() || names.iter().any(|n| n == s.name())),
+                .filter(|s| names.is_empty() || names.iter().any(|n| n == s.name()))
+                .map(&convert),
         );
         match page.metadata.continue_ {
             Some(token) if !token.is_empty() => params = params.continue_token(&token),
@@ -81,7 +103,7 @@ pub async fn list_image_streams(
     }
     let missing: Vec<&str> = names
         .iter()
-        .filter(|n| !streams.iter().any(|s| s.name() == n.as_str()))
+        .filter(|n| !streams.iter().any(|s| key(s).1 == n.as_str()))
         .map(String::as_str)
         .collect();
     if !missing.is_empty() {
@@ -102,7 +124,7 @@ pub async fn list_image_streams(
                 .join(", ")
         )));
     }
-    streams.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+    streams.sort_by(|a, b| key(a).cmp(&key(b)));
     Ok(streams)
 }
 

@@ -12,7 +12,7 @@ mod workloads;
 pub use apply::{ApplyOptions, ApplyReport, Deletion, Outcome, apply};
 pub use client::{Cluster, connect};
 pub use errors::{ApiContext, api_error, auth_error};
-pub use fetch::{Scope, list_image_streams};
+pub use fetch::{Scope, list_image_streams, list_image_streams_as};
 pub use retry::{RetryPolicy, retryable, with_retries};
 pub use sizes::{Sizes, gather as gather_sizes};
 pub use trim::{StreamTrim, TrimOutcome, trim};

@@ -56,7 +56,7 @@ pub fn list_table(
             row.push(Cell::new(
                 current.map_or_else(|| "<none>".to_owned(), |r| ago(r.created, now)),
             ));
-            row.push(revisions_cell(tag.revisions.len(), palette));
+            row.push(revisions_cell(tag.revision_count, palette));
             if opts.wide {
                 row.push(Cell::new(
                     current.map_or("<none>", |r| r.docker_image_reference.as_str()),
