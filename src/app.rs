@@ -141,8 +141,8 @@ async fn usage(
         );
     }
     let text = match cfg.output {
-        OutputArg::Json => output::json(&report)?,
-        OutputArg::Yaml => output::yaml(&report)?,
+        OutputArg::Json => output::json(&UsageDocument::new(&report))?,
+        OutputArg::Yaml => output::yaml(&UsageDocument::new(&report))?,
         OutputArg::Name => report
             .streams
             .iter()
@@ -158,6 +158,26 @@ async fn usage(
         }
     };
     print(&text)
+}
+
+/// What `usage -o json|yaml` prints: the report, typed like the other documents.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UsageDocument<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    #[serde(flatten)]
+    report: &'a crate::usage::UsageReport,
+}
+
+impl<'a> UsageDocument<'a> {
+    fn new(report: &'a crate::usage::UsageReport) -> Self {
+        UsageDocument {
+            api_version: crate::inventory::API_VERSION,
+            kind: "UsageReport",
+            report,
+        }
+    }
 }
 
 /// What `prune -o json|yaml` prints: the plan, and what applying it did.

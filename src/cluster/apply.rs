@@ -32,7 +32,7 @@ pub struct Deletion {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
+#[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum Outcome {
     Deleted,
     /// Gone before we got to it (404): the goal is reached, so it is not a failure.
