@@ -3,20 +3,18 @@
 use comfy_table::{Cell, Color};
 use jiff::Timestamp;
 
-use super::table::{head, new_table};
+use super::table::headed_table;
 use super::{Palette, age::ago, short_digest};
 use crate::cluster::{ApplyReport, Outcome, TrimOutcome};
 use crate::plan::{Action, Plan, Reason};
 
 /// One row per tag: what happens to it and why.
 pub fn plan_table(plan: &Plan, palette: Palette, now: Timestamp, namespaces: bool) -> String {
-    let mut table = new_table(palette);
-    let mut header = Vec::new();
-    if namespaces {
-        header.push("NAMESPACE");
-    }
-    header.extend(["STREAM", "TAG", "ACTION", "WHY", "IMAGE", "UPDATED"]);
-    table.set_header(header.into_iter().map(|h| head(h, palette)));
+    let mut table = headed_table(
+        palette,
+        namespaces,
+        &["STREAM", "TAG", "ACTION", "WHY", "IMAGE", "UPDATED"],
+    );
     for s in &plan.streams {
         for t in &s.tags {
             let mut row = Vec::new();

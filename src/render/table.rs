@@ -18,12 +18,7 @@ pub fn list_table(
     palette: Palette,
     now: Timestamp,
 ) -> String {
-    let mut table = new_table(palette);
-    let mut header = Vec::new();
-    if opts.namespaces {
-        header.push("NAMESPACE");
-    }
-    header.extend([
+    let mut columns = vec![
         "STREAM",
         "TAG",
         "KIND",
@@ -31,11 +26,11 @@ pub fn list_table(
         "IMAGE",
         "UPDATED",
         "REVISIONS",
-    ]);
+    ];
     if opts.wide {
-        header.push("IMAGE REFERENCE");
+        columns.push("IMAGE REFERENCE");
     }
-    table.set_header(header.into_iter().map(|h| head(h, palette)));
+    let mut table = headed_table(palette, opts.namespaces, &columns);
     for stream in &inv.items {
         for tag in &stream.tags {
             let mut row = Vec::new();
@@ -78,6 +73,17 @@ pub(crate) fn new_table(palette: Palette) -> Table {
     } else {
         table.force_no_tty();
     }
+    table
+}
+
+/// A table whose header is `columns`, after a NAMESPACE column when listing across namespaces.
+pub(crate) fn headed_table(palette: Palette, namespaces: bool, columns: &[&str]) -> Table {
+    let mut table = new_table(palette);
+    let names = namespaces
+        .then_some("NAMESPACE")
+        .into_iter()
+        .chain(columns.iter().copied());
+    table.set_header(names.map(|h| head(h, palette)));
     table
 }
 

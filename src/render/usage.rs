@@ -3,7 +3,7 @@
 use comfy_table::{Cell, CellAlignment, Color};
 use jiff::Timestamp;
 
-use super::table::{head, new_table};
+use super::table::headed_table;
 use super::{Palette, age::ago, short_digest};
 use crate::usage::{UsageReport, human_size};
 
@@ -21,19 +21,17 @@ pub fn usage_table(
     palette: Palette,
     now: Timestamp,
 ) -> String {
-    let mut table = new_table(palette);
-    let mut header = Vec::new();
-    if opts.namespaces {
-        header.push("NAMESPACE");
-    }
-    header.extend([
-        "STREAM / TAG / REVISION",
-        "IMAGES",
-        "TOTAL",
-        "UNIQUE",
-        "SHARED",
-    ]);
-    table.set_header(header.into_iter().map(|h| head(h, palette)));
+    let mut table = headed_table(
+        palette,
+        opts.namespaces,
+        &[
+            "STREAM / TAG / REVISION",
+            "IMAGES",
+            "TOTAL",
+            "UNIQUE",
+            "SHARED",
+        ],
+    );
     let streams = match opts.top {
         Some(n) => r.top(n),
         None => &r.streams[..],
