@@ -19,6 +19,7 @@ pub mod inventory;
 pub mod model;
 pub mod plan;
 pub mod redact;
+pub mod references;
 pub mod render;
 pub mod sim;
 pub mod usage;
