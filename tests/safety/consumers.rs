@@ -1,0 +1,1 @@
+//! Protected because another namespace pulls from this one: image-puller RoleBindings and `--consumers`.

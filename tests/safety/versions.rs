@@ -1,0 +1,1 @@
+//! Version rules: one slot per version, pre-releases take none, anchored --match, --order created.
