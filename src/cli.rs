@@ -143,23 +143,43 @@ pub struct UsageArgs {
     pub revisions: bool,
 }
 
+/// `prune --order`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OrderArg {
+    Semver,
+    Created,
+}
+
 #[derive(Debug, Args)]
 #[command(after_help = PRUNE_AFTER_HELP)]
 pub struct PruneArgs {
     /// Image streams to prune (default: all that match the selector).
     pub streams: Vec<String>,
-    /// How many of the newest matching tags to keep in each image stream (at least 1).
+    /// How many of the newest versions to keep in each image stream (at least 1). Names of one
+    /// version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer
+    /// than the oldest kept release are kept, older ones are deleted.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub keep: Option<u32>,
-    /// Which tags are candidates (default: semantic versions, with an optional leading v).
+    /// Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the
+    /// versions (default: every semantic version, optional leading v).
     #[arg(long = "match", value_name = "REGEX")]
     pub match_regex: Option<String>,
-    /// Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m).
-    #[arg(long, value_name = "DURATION")]
-    pub keep_younger_than: Option<String>,
+    /// How to tell the newest: semver precedence (only versions are candidates), or created:
+    /// the time of each tag's current image, which makes every --match tag a candidate
+    /// (pr-123, build-456).
+    #[arg(long, value_name = "ORDER", value_enum, default_value_t = OrderArg::Semver)]
+    pub order: OrderArg,
+    /// Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m; 0 turns it
+    /// off). The default is oc adm prune's 60m.
+    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    pub keep_younger_than: String,
     /// Delete tags even when a workload uses one of their images.
     #[arg(long)]
     pub ignore_in_use: bool,
+    /// Namespaces that pull images from the pruned one (comma-separated); their workloads and
+    /// spec tags protect too. Given, it replaces the discovery through image-puller RoleBindings.
+    #[arg(long, value_name = "NS,...", value_delimiter = ',')]
+    pub consumers: Option<Vec<String>>,
     /// Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status).
     #[arg(long, value_name = "N")]
     pub keep_revisions: Option<usize>,
@@ -265,6 +285,8 @@ pub struct Prune {
     pub selector: crate::version::TagSelector,
     pub keep_younger_than: Option<jiff::SignedDuration>,
     pub ignore_in_use: bool,
+    /// `--consumers`: namespaces pulling from the pruned one; `None`: discover them.
+    pub consumers: Option<Vec<String>>,
     pub keep_revisions: Option<usize>,
     pub dry_run: bool,
     pub yes: bool,
@@ -342,22 +364,34 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
         Some(re) => crate::version::TagSelector::regex(re).map_err(|e| {
             Error::usage(format!("invalid --match regex {re:?}: {}", first_line(&e)))
         })?,
-        None => crate::version::TagSelector::Semver,
-    };
-    let keep_younger_than = a
-        .keep_younger_than
-        .as_deref()
-        .map(|d| {
+        None => crate::version::TagSelector::semver(),
+    }
+    .with_order(match a.order {
+        OrderArg::Semver => crate::version::Order::Semver,
+        OrderArg::Created => crate::version::Order::Created,
+    });
+    let keep_younger_than = match a.keep_younger_than.trim() {
+        // As oc adm prune's --keep-younger-than=0: no age protection.
+        "0" => None,
+        d => Some(
             crate::duration::parse_duration(d)
-                .map_err(|e| Error::usage(format!("invalid --keep-younger-than {d:?}: {e}")))
-        })
-        .transpose()?;
+                .map_err(|e| Error::usage(format!("invalid --keep-younger-than {d:?}: {e}")))?,
+        )
+        .filter(|d| !d.is_zero()),
+    };
+    let consumers = a.consumers.map(|list| {
+        list.into_iter()
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+    });
     Ok(Prune {
         streams: a.streams,
         keep: a.keep.map(|n| n as usize),
         selector,
         keep_younger_than,
         ignore_in_use: a.ignore_in_use,
+        consumers,
         keep_revisions: a.keep_revisions,
         dry_run: a.dry_run,
         yes: a.yes,

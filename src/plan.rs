@@ -9,21 +9,31 @@
 //!
 //! Everything is decided **per image stream**, never across streams.
 //!
-//! * **Candidates** are the stream's *status* tags with at least one revision whose name the
-//!   [`TagSelector`] matches. Tags the selector does not match (`latest`, `prod`, `1.2`, …) are
-//!   never candidates and are kept with [`Reason::NotMatched`]. A matched tag with no revision
-//!   (a spec tag with nothing imported yet, or a status tag whose `items` is `null`) has nothing
-//!   to prune and is kept with [`Reason::NoRevisions`]; it does not take a place among the
-//!   newest N.
-//! * **Newest N**: candidates are sorted newest first by [`TagKey`] (semver precedence, see
-//!   [`crate::version`]) and the first `keep` are kept with [`Reason::Newest`]. This is what
-//!   users of the seed pipeline (`sort -V | head --lines=-5`) expect: `--keep 5` keeps the 5
-//!   newest versions, *whether or not they are also protected*; protected tags older than those
-//!   are kept **in addition**, they do not push a newer version out and they do not shorten the
-//!   newest N either.
+//! * **Candidates** are the stream's *status* tags with at least one revision that the
+//!   [`TagSelector`] selects: by default the versions (semver, optional leading `v`);
+//!   `--match REGEX` (anchored: the whole name) narrows them; with `--order created` every
+//!   tag the regex matches is one (`pr-123`, `build-456`). Tags that are not selected
+//!   (`latest`, `prod`, `1.2`, …) are never candidates and are kept with
+//!   [`Reason::NotMatched`] (or [`Reason::NotAVersion`] when `--match` matches a non-version
+//!   under version order). A selected tag with no revision (a spec tag with nothing imported
+//!   yet, or `items: null`) has nothing to prune: [`Reason::NoRevisions`], no slot.
+//! * **Slots**: one version under several names (`1.2.3`, `v1.2.3`, `v1.2.3+b.5`: equal
+//!   without build metadata, which has no precedence) is **one** candidate group: it takes one
+//!   slot of `--keep N`, and its names are kept or deleted together (a protected name keeps
+//!   the others, [`Reason::SameVersion`]). Under `--order created` a non-version tag is its
+//!   own group.
+//! * **Newest N**: groups are ordered newest first — by semver precedence, or under
+//!   `--order created` by their newest current revision's time (names break ties) — and the
+//!   first `keep` **releases** are kept with [`Reason::Newest`]. This is what users of the seed
+//!   pipeline (`sort -V | head --lines=-5`) expect: `--keep 5` keeps the 5 newest versions,
+//!   *whether or not they are also protected*; protected tags older than those are kept **in
+//!   addition**, they do not push a newer version out and they do not shorten the newest N.
+//! * **Pre-releases** (semver order) take **no** slot: those newer than the oldest kept
+//!   release are kept ([`Reason::PreRelease`]), older ones are stale
+//!   ([`Reason::StalePreRelease`]). With fewer releases than `keep` every pre-release stays.
 //! * **Protections** keep a candidate that is not among the newest N:
 //!   - [`Reason::Pinned`]: its spec tag has the annotation `prunetags.openshift.io/keep=true`
-//!     (value compared case-insensitively);
+//!     (value compared case-insensitively), or the stream's [`PINNED_ANNOTATION`] lists it;
 //!   - [`Reason::ReferencedBy`]: another spec tag is tagged from it (`from.kind:
 //!     ImageStreamTag`, `name: stream:tag`), in this stream, another stream or (with
 //!     `from.namespace`) another namespace, or tagged from an `ImageStreamImage`
@@ -36,15 +46,17 @@
 //!     `oc adm prune images` we protect it;
 //!   - [`Reason::YoungerThan`]: its current revision is younger than `keep_younger_than`
 //!     (a current revision dated in the future counts as young).
-//! * Every tag that is not kept is deleted with [`Reason::Stale`].
+//! * Every candidate that is not kept is deleted with [`Reason::Stale`] or
+//!   [`Reason::StalePreRelease`].
 //!
 //! # Reasons
 //!
 //! A kept tag reports **all** the reasons that apply, always in this fixed order: the
-//! set-membership reason first (`NotMatched`, `NoRevisions` or `Newest`), then `Pinned`,
-//! `ReferencedBy`, `InUse`, `YoungerThan`. The protections are evaluated for every tag, also
+//! set-membership reason first (`NotMatched`, `NotAVersion`, `NoRevisions`, `Newest` or
+//! `PreRelease`), then `Pinned`, `ReferencedBy`, `InUse`, `YoungerThan`; a stale name kept only
+//! because another name of its version is protected has just `SameVersion`. The protections are evaluated for every tag, also
 //! for unmatched and newest ones, so a table can show that `latest` is in use. A deleted tag
-//! has exactly one reason, `Stale`.
+//! has exactly one reason, `Stale` or `StalePreRelease`.
 //!
 //! # Revision trimming
 //!
@@ -71,10 +83,15 @@ pub use crate::duration::parse_duration;
 use crate::duration::{format_age, format_duration};
 use crate::model::{ImageStream, NamedTagEventList, TagEvent, TagReference};
 pub use crate::references::{References, StreamImage, StreamTag, spec_references};
-use crate::version::{self, TagKey, TagSelector};
+use crate::version::{self, Order, TagKey, TagSelector};
 
 /// The annotation on a spec tag that pins it: `prunetags.openshift.io/keep: "true"`.
 pub const KEEP_ANNOTATION: &str = "prunetags.openshift.io/keep";
+
+/// The annotation on an image stream listing pinned tags: `prunetags.openshift.io/pinned:
+/// "v2.0.3,v1.4.6"`. Pushed tags have no spec tag to annotate (a real 4.13 server answers
+/// `oc annotate istag/…` with 400 "is not a spec tag"), so their pin lives on the stream.
+pub const PINNED_ANNOTATION: &str = "prunetags.openshift.io/pinned";
 
 /// What to plan.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +115,7 @@ impl PlanOptions {
     pub fn new(keep: usize, now: Timestamp) -> PlanOptions {
         PlanOptions {
             keep,
-            selector: TagSelector::Semver,
+            selector: TagSelector::semver(),
             keep_younger_than: None,
             now,
             ignore_in_use: false,
@@ -151,11 +168,18 @@ impl fmt::Display for Action {
 pub enum Reason {
     /// The selector does not match the tag: it is never a candidate.
     NotMatched,
+    /// `--match` matches the tag but it is not a version, and the order is by version
+    /// (`--order created` makes it a candidate).
+    NotAVersion,
     /// The tag has no revision (a spec tag with nothing imported, or `items: null`).
     NoRevisions,
     /// One of the `keep` newest matched tags: `rank` (1 = newest) of `of` candidates.
     Newest { rank: usize, of: usize },
-    /// Pinned by the annotation [`KEEP_ANNOTATION`]`=true` on its spec tag.
+    /// A pre-release (takes no slot) newer than `newer_than`, the oldest release kept; `None`
+    /// when the stream has fewer releases than `--keep`.
+    PreRelease { newer_than: Option<String> },
+    /// Pinned by [`KEEP_ANNOTATION`]`=true` on its spec tag, or listed in the stream's
+    /// [`PINNED_ANNOTATION`].
     Pinned,
     /// Spec tags tagged from it, named relative to its stream (`prod`, `other:prod`,
     /// `ns/other:prod`).
@@ -167,8 +191,14 @@ pub enum Reason {
         age: SignedDuration,
         limit: SignedDuration,
     },
-    /// A matched tag beyond the newest `keep`, unprotected: `rank` of `of` candidates.
+    /// Another name of the same version (`v1.2.3` for `1.2.3`) is protected, and one version's
+    /// names are kept or deleted together.
+    SameVersion { as_tag: String },
+    /// A release beyond the newest `keep`, unprotected: `rank` of `of` releases.
     Stale { rank: usize, of: usize },
+    /// A pre-release older than `older_than`, the oldest release kept (`None`: none is kept),
+    /// unprotected.
+    StalePreRelease { older_than: Option<String> },
     /// Planned for deletion, but the user deselected it (`prune --interactive`).
     Deselected,
 }
@@ -177,6 +207,18 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::NotMatched => f.write_str("not matched"),
+            Reason::NotAVersion => f.write_str("not a version (--order created prunes it)"),
+            Reason::PreRelease {
+                newer_than: Some(v),
+            } => write!(f, "pre-release newer than {v}"),
+            Reason::PreRelease { newer_than: None } => {
+                f.write_str("pre-release (fewer releases than --keep)")
+            }
+            Reason::SameVersion { as_tag } => write!(f, "same version as {as_tag}"),
+            Reason::StalePreRelease {
+                older_than: Some(v),
+            } => write!(f, "stale pre-release (older than {v})"),
+            Reason::StalePreRelease { older_than: None } => f.write_str("stale pre-release"),
             Reason::NoRevisions => f.write_str("no revisions"),
             Reason::Newest { rank, of } => write!(f, "newest {rank} of {of}"),
             Reason::Pinned => write!(f, "pinned ({KEEP_ANNOTATION}=true)"),
@@ -260,6 +302,7 @@ impl TagDecision {
                     | Reason::ReferencedBy { .. }
                     | Reason::InUse { .. }
                     | Reason::YoungerThan { .. }
+                    | Reason::SameVersion { .. }
             )
         })
     }
@@ -368,7 +411,130 @@ struct TagInfo<'a> {
     name: &'a str,
     spec: Option<&'a TagReference>,
     revs: &'a [TagEvent],
+    /// `Some` for a candidate's name (see [`TagSelector::key`]).
     key: Option<TagKey>,
+}
+
+/// The names of one version (`1.2.3`, `v1.2.3`, `v1.2.3+b.5`), or one tag under
+/// `--order created` when it is not a version: they take one slot and share one fate.
+struct Group {
+    /// Indices into the stream's tags, newest name first.
+    members: Vec<usize>,
+    /// A semver pre-release under `--order semver`: takes no slot.
+    prerelease: bool,
+}
+
+/// What a group's membership says, before protections.
+enum Membership {
+    Newest { rank: usize, of: usize },
+    PreRelease { newer_than: Option<String> },
+    Stale { rank: usize, of: usize },
+    StalePreRelease { older_than: Option<String> },
+}
+
+/// The identity of a version's slot: the version without build metadata (which has no
+/// precedence), so `1.2.3`, `v1.2.3` and `1.2.3+b.6` are one version.
+fn slot_version(key: &TagKey) -> Option<semver::Version> {
+    key.version().map(|v| semver::Version {
+        build: semver::BuildMetadata::EMPTY,
+        ..v.clone()
+    })
+}
+
+/// Groups the candidates and orders the groups newest first.
+fn groups(tags: &[TagInfo], order: Order) -> Vec<Group> {
+    let current = |i: usize| tags[i].revs.first().map(|ev| ev.created.0);
+    let mut by_slot: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, t) in tags.iter().enumerate() {
+        let Some(key) = &t.key else { continue };
+        if t.revs.is_empty() {
+            continue;
+        }
+        let slot = match slot_version(key) {
+            Some(v) => format!("v\u{0}{v}"),
+            None => format!("n\u{0}{}", t.name),
+        };
+        by_slot.entry(slot).or_default().push(i);
+    }
+    let mut out: Vec<Group> = by_slot
+        .into_values()
+        .map(|mut members| {
+            members.sort_by(|&a, &b| tags[b].key.cmp(&tags[a].key));
+            let prerelease = order == Order::Semver
+                && tags[members[0]]
+                    .key
+                    .as_ref()
+                    .and_then(TagKey::version)
+                    .is_some_and(|v| !v.pre.is_empty());
+            Group {
+                members,
+                prerelease,
+            }
+        })
+        .collect();
+    let newest_time = |g: &Group| g.members.iter().filter_map(|&i| current(i)).max();
+    out.sort_by(|a, b| {
+        let by_name = tags[b.members[0]].key.cmp(&tags[a.members[0]].key);
+        match order {
+            Order::Semver => by_name,
+            Order::Created => newest_time(b).cmp(&newest_time(a)).then(by_name),
+        }
+    });
+    out
+}
+
+/// Which groups the newest `keep` slots hold, and what becomes of the pre-releases.
+fn memberships(tags: &[TagInfo], groups: &[Group], keep: usize) -> Vec<Membership> {
+    let of = groups.iter().filter(|g| !g.prerelease).count();
+    // The oldest release still kept: pre-releases newer than it are kept, older ones are stale.
+    // With fewer releases than `keep` no slot is contested and every pre-release stays; with
+    // `keep == 0` (which the command line refuses) none does.
+    let oldest_kept = match keep {
+        0 => Boundary::KeepNone,
+        _ if of < keep => Boundary::KeepAll,
+        _ => groups
+            .iter()
+            .filter(|g| !g.prerelease)
+            .nth(keep - 1)
+            .map(|g| Boundary::Release(tags[g.members[0]].name.to_owned()))
+            .unwrap_or(Boundary::KeepAll),
+    };
+    let mut rank = 0;
+    let mut past_oldest = false;
+    groups
+        .iter()
+        .map(|g| {
+            if g.prerelease {
+                match &oldest_kept {
+                    Boundary::KeepAll => Membership::PreRelease { newer_than: None },
+                    Boundary::KeepNone => Membership::StalePreRelease { older_than: None },
+                    Boundary::Release(v) if !past_oldest => Membership::PreRelease {
+                        newer_than: Some(v.clone()),
+                    },
+                    Boundary::Release(v) => Membership::StalePreRelease {
+                        older_than: Some(v.clone()),
+                    },
+                }
+            } else {
+                rank += 1;
+                if matches!(&oldest_kept, Boundary::Release(v) if v == tags[g.members[0]].name) {
+                    past_oldest = true;
+                }
+                if rank <= keep {
+                    Membership::Newest { rank, of }
+                } else {
+                    Membership::Stale { rank, of }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Where the kept pre-releases end.
+enum Boundary {
+    KeepAll,
+    KeepNone,
+    Release(String),
 }
 
 fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan {
@@ -384,7 +550,7 @@ fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan
         spec.entry(t.name.as_str()).or_insert(t);
     }
     let names: BTreeSet<&str> = status.keys().chain(spec.keys()).copied().collect();
-    let mut tags: Vec<TagInfo> = names
+    let tags: Vec<TagInfo> = names
         .into_iter()
         .map(|name| TagInfo {
             name,
@@ -393,18 +559,11 @@ fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan
             key: opts.selector.key(name),
         })
         .collect();
-    // Matched tags newest first, then the others by name (already in name order).
-    tags.sort_by(|a, b| match (&a.key, &b.key) {
-        (Some(ka), Some(kb)) => kb.cmp(ka),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.name.cmp(b.name),
-    });
+    let pinned_on_stream = stream_pins(s);
 
-    let of = tags
-        .iter()
-        .filter(|t| t.key.is_some() && !t.revs.is_empty())
-        .count();
+    let groups = groups(&tags, opts.selector.order);
+    let membership = memberships(&tags, &groups, opts.keep);
+
     // Some((age, limit)) when the item is younger than keep_younger_than.
     let young = |ev: &TagEvent| -> Option<(SignedDuration, SignedDuration)> {
         let limit = opts.keep_younger_than?;
@@ -418,67 +577,145 @@ fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan
             ctx.in_use.get(digest).filter(|users| !users.is_empty())
         }
     };
+    let protections = |t: &TagInfo| -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        if t.spec.is_some_and(is_pinned) || pinned_on_stream.contains(t.name) {
+            reasons.push(Reason::Pinned);
+        }
+        let mut referrers: Vec<String> = ctx
+            .references
+            .tag_referrers(ns, stream, t.name)
+            .into_iter()
+            .chain(
+                t.revs
+                    .iter()
+                    .flat_map(|ev| ctx.references.image_referrers(ns, stream, &ev.image)),
+            )
+            .map(|r| r.relative_to(ns, stream))
+            .collect();
+        referrers.sort();
+        referrers.dedup();
+        if !referrers.is_empty() {
+            reasons.push(Reason::ReferencedBy { by: referrers });
+        }
+        let mut users: Vec<String> = t
+            .revs
+            .iter()
+            .filter_map(|ev| in_use(&ev.image))
+            .flatten()
+            .cloned()
+            .collect();
+        users.sort();
+        users.dedup();
+        if !users.is_empty() {
+            reasons.push(Reason::InUse { by: users });
+        }
+        if let Some((age, limit)) = t.revs.first().and_then(young) {
+            reasons.push(Reason::YoungerThan { age, limit });
+        }
+        reasons
+    };
+    let protected: Vec<Vec<Reason>> = tags.iter().map(protections).collect();
 
-    let mut rank = 0;
-    let decisions = tags
-        .iter()
-        .map(|t| {
-            let mut reasons = Vec::new();
-            let mut candidate_rank = None;
-            if t.key.is_none() {
-                reasons.push(Reason::NotMatched);
-            } else if t.revs.is_empty() {
-                reasons.push(Reason::NoRevisions);
-            } else {
-                rank += 1;
-                if rank <= opts.keep {
-                    reasons.push(Reason::Newest { rank, of });
-                } else {
-                    candidate_rank = Some(rank);
-                }
-            }
-
-            if t.spec.is_some_and(is_pinned) {
-                reasons.push(Reason::Pinned);
-            }
-            let mut referrers: Vec<String> = ctx
-                .references
-                .tag_referrers(ns, stream, t.name)
-                .into_iter()
-                .chain(
-                    t.revs
-                        .iter()
-                        .flat_map(|ev| ctx.references.image_referrers(ns, stream, &ev.image)),
+    // Per tag: its membership reason and whether it is a deletion candidate.
+    let mut first: Vec<Option<(Reason, bool)>> = vec![None; tags.len()];
+    for (g, m) in groups.iter().zip(&membership) {
+        // One version's names share one fate: a protected name keeps them all.
+        let keeper = g
+            .members
+            .iter()
+            .find(|&&i| !protected[i].is_empty())
+            .map(|&i| tags[i].name.to_owned());
+        for &i in &g.members {
+            let (reason, stale) = match m {
+                Membership::Newest { rank, of } => (
+                    Reason::Newest {
+                        rank: *rank,
+                        of: *of,
+                    },
+                    false,
+                ),
+                Membership::PreRelease { newer_than } => (
+                    Reason::PreRelease {
+                        newer_than: newer_than.clone(),
+                    },
+                    false,
+                ),
+                Membership::Stale { rank, of } => (
+                    Reason::Stale {
+                        rank: *rank,
+                        of: *of,
+                    },
+                    true,
+                ),
+                Membership::StalePreRelease { older_than } => (
+                    Reason::StalePreRelease {
+                        older_than: older_than.clone(),
+                    },
+                    true,
+                ),
+            };
+            let delete = stale && keeper.is_none();
+            first[i] = Some(if stale && !delete {
+                (
+                    Reason::SameVersion {
+                        as_tag: keeper.clone().unwrap_or_default(),
+                    },
+                    false,
                 )
-                .map(|r| r.relative_to(ns, stream))
-                .collect();
-            referrers.sort();
-            referrers.dedup();
-            if !referrers.is_empty() {
-                reasons.push(Reason::ReferencedBy { by: referrers });
-            }
-            let mut users: Vec<String> = t
-                .revs
-                .iter()
-                .filter_map(|ev| in_use(&ev.image))
-                .flatten()
-                .cloned()
-                .collect();
-            users.sort();
-            users.dedup();
-            if !users.is_empty() {
-                reasons.push(Reason::InUse { by: users });
-            }
-            if let Some((age, limit)) = t.revs.first().and_then(young) {
-                reasons.push(Reason::YoungerThan { age, limit });
-            }
+            } else {
+                (reason, delete)
+            });
+        }
+    }
 
-            let action = match candidate_rank {
-                Some(rank) if reasons.is_empty() => {
-                    reasons.push(Reason::Stale { rank, of });
-                    Action::Delete
+    // Candidates newest first (a version's names together), matched tags without revisions
+    // among them by name order, then every other tag by name.
+    let mut order: Vec<usize> = groups.iter().flat_map(|g| g.members.clone()).collect();
+    let mut unrevised: Vec<usize> = (0..tags.len())
+        .filter(|&i| tags[i].key.is_some() && tags[i].revs.is_empty())
+        .collect();
+    unrevised.sort_by(|&a, &b| tags[b].key.cmp(&tags[a].key));
+    order.extend(unrevised);
+    if opts.selector.order == Order::Semver {
+        order.sort_by(|&a, &b| tags[b].key.cmp(&tags[a].key));
+    }
+    let mut rest: Vec<usize> = (0..tags.len()).filter(|&i| tags[i].key.is_none()).collect();
+    rest.sort_by(|&a, &b| tags[a].name.cmp(tags[b].name));
+    order.extend(rest);
+
+    let decisions = order
+        .into_iter()
+        .map(|i| {
+            let t = &tags[i];
+            let (action, reasons) = match first[i].take() {
+                Some((stale, true)) => (Action::Delete, vec![stale]),
+                Some((Reason::SameVersion { as_tag }, false)) => {
+                    let mut r = protected[i].clone();
+                    if r.is_empty() {
+                        r.push(Reason::SameVersion { as_tag });
+                    }
+                    (Action::Keep, r)
                 }
-                _ => Action::Keep,
+                Some((membership, false)) => {
+                    let mut r = vec![membership];
+                    r.extend(protected[i].iter().cloned());
+                    (Action::Keep, r)
+                }
+                None => {
+                    let membership = if t.key.is_some() {
+                        Reason::NoRevisions
+                    } else if opts.selector.pattern().is_some()
+                        && opts.selector.pattern_matches(t.name)
+                    {
+                        Reason::NotAVersion
+                    } else {
+                        Reason::NotMatched
+                    };
+                    let mut r = vec![membership];
+                    r.extend(protected[i].iter().cloned());
+                    (Action::Keep, r)
+                }
             };
 
             let trim = match (action, opts.keep_revisions) {
@@ -531,4 +768,19 @@ fn is_pinned(spec: &TagReference) -> bool {
         .as_ref()
         .and_then(|a| a.get(KEEP_ANNOTATION))
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// The tags the stream's [`PINNED_ANNOTATION`] lists (comma-separated, spaces ignored).
+fn stream_pins(s: &ImageStream) -> BTreeSet<&str> {
+    s.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(PINNED_ANNOTATION))
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -22,12 +22,12 @@
 //!
 //! # Selectors
 //!
-//! [`TagSelector::Semver`] (the default) matches exactly the versions above.
-//! [`TagSelector::Regex`] matches the tags the regex finds a match in, with the regex used as
-//! the user wrote it (`regex::Regex::is_match`: anchor it with `^…$` to match whole tags).
-//! Matched tags are ordered by [`TagKey`]: tags that parse as versions by precedence as above,
-//! other tags in natural order (runs of digits compared as numbers, `build-9 < build-10`), and
-//! every version counts as newer than every non-version.
+//! [`TagSelector::semver`] (the default) matches exactly the versions above.
+//! [`TagSelector::regex`] (`--match`) is anchored (the whole tag name must match) and narrows
+//! the versions; with [`Order::Created`] (`--order created`) every tag it matches is a
+//! candidate, ordered by time by the planner. Names are ordered by [`TagKey`]: versions by
+//! precedence as above, other tags in natural order (runs of digits compared as numbers,
+//! `build-9 < build-10`), every version after every non-version.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -179,60 +179,102 @@ impl<'a> Iterator for Runs<'a> {
     }
 }
 
-/// Which tags of a stream are prune candidates, and how they are ordered.
-#[derive(Clone, Debug, Default)]
-pub enum TagSelector {
-    /// Tags that are versions (see [`parse`]).
+/// How the candidates of a stream are ordered, newest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// By semver precedence: only versions are candidates.
     #[default]
     Semver,
-    /// Tags the regex matches (unanchored unless the pattern anchors itself).
-    Regex(regex::Regex),
+    /// By the time of each tag's current revision: every matched tag is a candidate.
+    Created,
+}
+
+impl fmt::Display for Order {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Order::Semver => "semver",
+            Order::Created => "created",
+        })
+    }
+}
+
+/// Which tags of a stream are prune candidates, and how they are ordered.
+///
+/// The pattern (`--match`) is anchored: it must match the whole tag name. With
+/// [`Order::Semver`] it **narrows** the versions (a matched tag that is not a version is never
+/// a candidate); with [`Order::Created`] every matched tag is one. Without a pattern the
+/// candidates are the versions, whatever the order.
+#[derive(Clone, Debug, Default)]
+pub struct TagSelector {
+    /// The user's pattern, as written (for display).
+    source: Option<String>,
+    /// `^(?:pattern)$`.
+    pattern: Option<regex::Regex>,
+    pub order: Order,
 }
 
 impl TagSelector {
-    /// Builds a regex selector; the error text is `regex`'s own.
+    /// Versions, by semver precedence (the default).
+    pub fn semver() -> TagSelector {
+        TagSelector::default()
+    }
+
+    /// Tags the pattern matches as a whole; the error text is `regex`'s own.
     pub fn regex(pattern: &str) -> Result<TagSelector, String> {
+        // The pattern alone first, so that an error points into what the user wrote.
         regex::Regex::new(pattern)
-            .map(TagSelector::Regex)
+            .and_then(|_| regex::Regex::new(&format!("^(?:{pattern})$")))
+            .map(|re| TagSelector {
+                source: Some(pattern.to_owned()),
+                pattern: Some(re),
+                order: Order::Semver,
+            })
             .map_err(|e| e.to_string())
     }
 
-    /// Whether the tag is in the selected set.
-    pub fn matches(&self, tag: &str) -> bool {
-        match self {
-            TagSelector::Semver => is_version(tag),
-            TagSelector::Regex(re) => re.is_match(tag),
-        }
+    pub fn with_order(mut self, order: Order) -> TagSelector {
+        self.order = order;
+        self
     }
 
-    /// The sort key of a selected tag; `None` when the tag is not selected.
+    /// The pattern as the user wrote it.
+    pub fn pattern(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// Whether the pattern (if any) matches the whole tag name.
+    pub fn pattern_matches(&self, tag: &str) -> bool {
+        self.pattern.as_ref().is_none_or(|re| re.is_match(tag))
+    }
+
+    /// Whether the tag is a candidate (see the type's documentation).
+    pub fn matches(&self, tag: &str) -> bool {
+        self.pattern_matches(tag)
+            && match (self.order, &self.pattern) {
+                (Order::Created, Some(_)) => true,
+                _ => is_version(tag),
+            }
+    }
+
+    /// The name-derived sort key of a candidate; `None` when the tag is not a candidate. With
+    /// [`Order::Created`] the planner orders by time first and uses this only to break ties.
     pub fn key(&self, tag: &str) -> Option<TagKey> {
-        match self {
-            TagSelector::Semver => parse(tag).map(|version| TagKey::Version {
-                version,
-                raw: tag.to_owned(),
-            }),
-            TagSelector::Regex(re) => re.is_match(tag).then(|| TagKey::of(tag)),
-        }
+        self.matches(tag).then(|| TagKey::of(tag))
     }
 }
 
 impl fmt::Display for TagSelector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TagSelector::Semver => f.write_str("semver"),
-            TagSelector::Regex(re) => write!(f, "regex {}", re.as_str()),
+        match &self.source {
+            None => write!(f, "versions by {}", self.order),
+            Some(p) => write!(f, "--match {p} by {}", self.order),
         }
     }
 }
 
 impl PartialEq for TagSelector {
     fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (TagSelector::Semver, TagSelector::Semver) => true,
-            (TagSelector::Regex(a), TagSelector::Regex(b)) => a.as_str() == b.as_str(),
-            _ => false,
-        }
+        self.source == other.source && self.order == other.order
     }
 }
 
@@ -291,7 +333,7 @@ mod tests {
     #[test]
     fn precedence_order() {
         let got = sorted(
-            &TagSelector::Semver,
+            &TagSelector::semver(),
             &[
                 "v1.10.0",
                 "v1.9.0",
@@ -328,7 +370,9 @@ mod tests {
 
     #[test]
     fn regex_selector_order() {
-        let sel = TagSelector::regex(r"^(v\d+\.\d+\.\d+|build-\d+|1\.\d+)$").unwrap();
+        let sel = TagSelector::regex(r"^(v\d+\.\d+\.\d+|build-\d+|1\.\d+)$")
+            .unwrap()
+            .with_order(Order::Created);
         let got = sorted(
             &sel,
             &[
@@ -354,10 +398,18 @@ mod tests {
                 "v1.2.10"
             ]
         );
-        // Unanchored: as the user wrote it.
-        let sel = TagSelector::regex(r"v\d").unwrap();
-        assert!(sel.matches("release-v1"));
-        assert!(!sel.matches("latest"));
+        // Anchored: the whole tag must match.
+        let sel = TagSelector::regex(r"v\d")
+            .unwrap()
+            .with_order(Order::Created);
+        assert!(!sel.matches("release-v1"));
+        assert!(sel.matches("v1"));
+        // Semver order: the pattern narrows the versions.
+        let sel = TagSelector::regex(r"v2\..*").unwrap();
+        assert!(sel.matches("v2.0.1"));
+        assert!(!sel.matches("v1.0.1"));
+        assert!(!sel.matches("v2.x"), "matched but not a version");
+        assert!(!sel.matches("1v2.0.1"));
     }
 
     #[test]

@@ -28,11 +28,7 @@ fn all_tags(h: &Harness) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-fn semver_of(tag: &str) -> Option<semver::Version> {
-    semver::Version::parse(tag.strip_prefix('v').unwrap_or(tag)).ok()
-}
-
-/// Per stream: the KEEP highest semantic versions and every tag that is not one.
+/// Per stream: what `prune --keep KEEP` leaves (see `harness::semver_survivors`).
 fn survivors(tags: &BTreeSet<(String, String)>) -> BTreeSet<(String, String)> {
     let mut by_stream: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (s, t) in tags {
@@ -40,16 +36,8 @@ fn survivors(tags: &BTreeSet<(String, String)>) -> BTreeSet<(String, String)> {
     }
     let mut out = BTreeSet::new();
     for (stream, tags) in by_stream {
-        let mut versions: Vec<(semver::Version, &str)> = tags
-            .iter()
-            .filter_map(|t| semver_of(t).map(|v| (v, *t)))
-            .collect();
-        versions.sort_by(|a, b| b.0.cmp_precedence(&a.0).then(b.1.cmp(a.1)));
-        for (_, t) in versions.iter().take(KEEP) {
-            out.insert((stream.to_owned(), (*t).to_owned()));
-        }
-        for t in tags.iter().filter(|t| semver_of(t).is_none()) {
-            out.insert((stream.to_owned(), (*t).to_owned()));
+        for t in harness::semver_survivors(&tags, KEEP) {
+            out.insert((stream.to_owned(), t.to_owned()));
         }
     }
     out

@@ -10,7 +10,7 @@ use prunetags::plan::{
     self, Action, Context, Plan, PlanOptions, Reason, StreamPlan, TrimmedRevision, build,
     spec_references,
 };
-use prunetags::version::TagSelector;
+use prunetags::version::{Order, TagSelector};
 use support::*;
 
 fn opts(keep: usize) -> PlanOptions {
@@ -72,8 +72,17 @@ fn tricky_tag_sets() {
                 "v2.0.0-rc.2",
             ],
             keep: 2,
-            newest: &["v2.0.0", "v2.0.0-rc.10"],
-            delete: &["v2.0.0-rc.2", "v2.0.0-rc.1", "v1.9.9"],
+            // Pre-releases take no slot; these are newer than v1.9.9, the oldest kept.
+            newest: &["v2.0.0", "v1.9.9"],
+            delete: &[],
+            not_matched: &[],
+        },
+        Case {
+            name: "pre-releases older than the oldest kept release are stale",
+            tags: &["v2.0.0", "v1.9.9", "v1.9.9-rc.1", "v1.8.0-rc.3", "v1.8.0"],
+            keep: 2,
+            newest: &["v2.0.0", "v1.9.9"],
+            delete: &["v1.9.9-rc.1", "v1.8.0", "v1.8.0-rc.3"],
             not_matched: &[],
         },
         Case {
@@ -85,19 +94,19 @@ fn tricky_tag_sets() {
             not_matched: &[],
         },
         Case {
-            name: "rc.2 < rc.10 numerically",
+            name: "only pre-releases: fewer releases than --keep, all kept",
             tags: &["v3.0.0-rc.10", "v3.0.0-rc.2", "v3.0.0-rc.9"],
             keep: 1,
-            newest: &["v3.0.0-rc.10"],
-            delete: &["v3.0.0-rc.9", "v3.0.0-rc.2"],
+            newest: &[],
+            delete: &[],
             not_matched: &[],
         },
         Case {
-            name: "build metadata breaks ties only",
+            name: "one version under several names (build metadata) takes one slot",
             tags: &["v1.0.0+b.10", "v1.0.0+b.2", "v1.0.1", "v0.9.0", "v1.0.0"],
             keep: 2,
-            newest: &["v1.0.1", "v1.0.0+b.10"],
-            delete: &["v1.0.0+b.2", "v1.0.0", "v0.9.0"],
+            newest: &["v1.0.1", "v1.0.0+b.10", "v1.0.0+b.2", "v1.0.0"],
+            delete: &["v0.9.0"],
             not_matched: &[],
         },
         Case {
@@ -128,16 +137,16 @@ fn tricky_tag_sets() {
             name: "1.10 after 1.9",
             tags: &["v1.9.0", "v1.10.0", "v1.2.0", "v1.11.0-rc.1"],
             keep: 2,
-            newest: &["v1.11.0-rc.1", "v1.10.0"],
-            delete: &["v1.9.0", "v1.2.0"],
+            newest: &["v1.10.0", "v1.9.0"],
+            delete: &["v1.2.0"],
             not_matched: &[],
         },
         Case {
-            name: "duplicates v1.0.0 and 1.0.0: v1.0.0 counts as newer",
+            name: "v1.0.0 and 1.0.0 are one version: one slot",
             tags: &["1.0.0", "v1.0.0", "v0.1.0"],
             keep: 1,
-            newest: &["v1.0.0"],
-            delete: &["1.0.0", "v0.1.0"],
+            newest: &["v1.0.0", "1.0.0"],
+            delete: &["v0.1.0"],
             not_matched: &[],
         },
         Case {
@@ -563,7 +572,16 @@ fn regex_selector() {
         .tag1("v1.0.0", 5)
         .build();
     let mut o = opts(1);
-    o.selector = TagSelector::regex(r"^build-\d+$").unwrap();
+    // By version order the pattern only narrows versions: no build-N is a candidate.
+    o.selector = TagSelector::regex(r"build-\d+").unwrap();
+    let p = build(std::slice::from_ref(&s), &Context::default(), &o);
+    assert_eq!(p.delete_count(), 0);
+    assert_eq!(
+        p.streams[0].tag("build-9").unwrap().reasons,
+        [Reason::NotAVersion]
+    );
+    // By time, every matched tag is one (newest first).
+    o.selector = o.selector.with_order(Order::Created);
     let p = build(&[s], &Context::default(), &o);
     let s = &p.streams[0];
     assert_eq!(
@@ -746,4 +764,88 @@ fn durations() {
         Ok(SignedDuration::from_hours(96))
     );
     assert!(plan::parse_duration("-5m").is_err());
+}
+
+#[test]
+fn one_version_shares_one_fate_and_protection() {
+    // v1.2.3 is pinned; 1.2.3 is the same version, so it stays too, and says why.
+    let s = stream("ns", "app")
+        .tag1("v1.3.0", 10)
+        .tag1("1.2.3", 20)
+        .tag1("v1.2.3+b.6", 21)
+        .pin("v1.2.3+b.6", "true")
+        .tag1("v1.1.0", 30)
+        .build();
+    let p = build(&[s], &Context::default(), &opts(1));
+    let s = &p.streams[0];
+    assert_eq!(deleted(s), ["v1.1.0"]);
+    assert_eq!(
+        s.tag("1.2.3").unwrap().reasons,
+        [Reason::SameVersion {
+            as_tag: "v1.2.3+b.6".into()
+        }]
+    );
+    assert_eq!(s.tag("v1.2.3+b.6").unwrap().reasons, [Reason::Pinned]);
+    assert_eq!(
+        s.tag("1.2.3").unwrap().reason().unwrap().to_string(),
+        "same version as v1.2.3+b.6"
+    );
+}
+
+#[test]
+fn pre_releases_take_no_slot() {
+    let s = flat(&["v2.1.0-rc.1", "v2.0.0", "v1.0.0", "v1.0.0-rc.2", "v0.9.0"]);
+    let p = build(&[s], &Context::default(), &opts(2));
+    let s = &p.streams[0];
+    assert_eq!(deleted(s), ["v1.0.0-rc.2", "v0.9.0"]);
+    assert_eq!(
+        s.tag("v2.1.0-rc.1").unwrap().reasons,
+        [Reason::PreRelease {
+            newer_than: Some("v1.0.0".into())
+        }]
+    );
+    assert_eq!(
+        s.tag("v1.0.0-rc.2").unwrap().reason().unwrap().to_string(),
+        "stale pre-release (older than v1.0.0)"
+    );
+    assert_eq!(
+        s.tag("v1.0.0").unwrap().reasons,
+        [Reason::Newest { rank: 2, of: 3 }]
+    );
+}
+
+#[test]
+fn stream_annotation_pins_pushed_tags() {
+    let mut s = flat(&["v3.0.0", "v2.0.0", "v1.0.0"]);
+    s.metadata.annotations = Some(BTreeMap::from([(
+        plan::PINNED_ANNOTATION.to_owned(),
+        " v1.0.0 ,nope".to_owned(),
+    )]));
+    let p = build(&[s], &Context::default(), &opts(1));
+    assert_eq!(deleted(&p.streams[0]), ["v2.0.0"]);
+    assert_eq!(
+        p.streams[0].tag("v1.0.0").unwrap().reasons,
+        [Reason::Pinned]
+    );
+}
+
+#[test]
+fn order_created_prunes_build_tags_by_time() {
+    let s = stream("ns", "app")
+        .tag1("pr-99", 50)
+        .tag1("pr-100", 5)
+        .tag1("pr-7", 1)
+        .tag1("pr-12", 30)
+        .tag1("latest", 1)
+        .build();
+    let mut o = opts(2);
+    o.selector = TagSelector::regex(r"pr-\d+")
+        .unwrap()
+        .with_order(Order::Created);
+    let p = build(&[s], &Context::default(), &o);
+    let s = &p.streams[0];
+    // Newest by time: pr-7 (1h), pr-100 (5h); then pr-12, pr-99.
+    assert_eq!(kept_newest(s), ["pr-7", "pr-100"]);
+    assert_eq!(deleted(s), ["pr-12", "pr-99"]);
+    assert_eq!(s.tag("latest").unwrap().reasons, [Reason::NotMatched]);
 }

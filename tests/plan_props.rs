@@ -8,7 +8,7 @@ use jiff::SignedDuration;
 use proptest::prelude::*;
 use prunetags::model::{ImageStream, TagEvent};
 use prunetags::plan::{Action, Context, Plan, PlanOptions, Reason, build, spec_references};
-use prunetags::version::{TagKey, TagSelector};
+use prunetags::version::{self, Order, TagKey, TagSelector};
 use support::*;
 
 const NAMESPACES: [&str; 2] = ["dev", "prod"];
@@ -117,9 +117,11 @@ fn opts() -> impl Strategy<Value = PlanOptions> {
         any::<bool>(),
         prop::option::of(0usize..4),
         prop_oneof![
-            3 => Just(TagSelector::Semver),
-            1 => Just(TagSelector::regex(r"^v\d+\.\d+").unwrap()),
-            1 => Just(TagSelector::regex(r"build|rc").unwrap()),
+            3 => Just(TagSelector::semver()),
+            1 => Just(TagSelector::regex(r"v\d+\.\d+.*").unwrap()),
+            1 => Just(TagSelector::regex(r".*(build|rc).*").unwrap()),
+            1 => Just(TagSelector::semver().with_order(Order::Created)),
+            1 => Just(TagSelector::regex(r".*(build|rc|1).*").unwrap().with_order(Order::Created)),
         ],
     )
         .prop_map(|(keep, young, ignore_in_use, keep_revisions, selector)| {
@@ -312,7 +314,7 @@ proptest! {
         let mut sorted_order = order.clone();
         sorted_order.sort();
         prop_assert_eq!(order, sorted_order);
-        for sp in &plan.streams {
+        for sp in plan.streams.iter().filter(|_| o.selector.order == Order::Semver) {
             let keys: Vec<(bool, Option<TagKey>, &str)> = sp.tags.iter()
                 .map(|t| { let k = o.selector.key(&t.tag); (k.is_none(), k, t.tag.as_str()) })
                 .collect();
@@ -336,15 +338,15 @@ proptest! {
             prop_assert_eq!(planned.iter().copied().collect::<BTreeSet<_>>(), tag_names);
 
             // The candidates: matched status tags with at least one revision.
-            let mut candidates: Vec<(TagKey, &str)> = s.status_tags().iter()
+            let cands: Vec<&str> = s.status_tags().iter()
                 .filter(|t| !t.revisions().is_empty() && o.selector.matches(&t.tag))
-                .map(|t| (o.selector.key(&t.tag).unwrap(), t.tag.as_str()))
+                .map(|t| t.tag.as_str())
                 .collect();
-            candidates.sort_by(|a, b| b.0.cmp(&a.0));
-            let cand: BTreeSet<&str> = candidates.iter().map(|c| c.1).collect();
-
+            let cand: BTreeSet<&str> = cands.iter().copied().collect();
             let revs_of = |tag: &str| s.status_tag(tag).map(|t| t.revisions()).unwrap_or_default();
             let deleted: BTreeSet<&str> = sp.deletions().map(|t| t.tag.as_str()).collect();
+            let expected = expected_deletions(&cands, &o, |t| revs_of(t),
+                |t| protected(&spec, &in_use, &o, (ns, name), t, revs_of(t)));
 
             // Never outside the matched set; never protected.
             for t in &deleted {
@@ -352,32 +354,43 @@ proptest! {
                 prop_assert!(!protected(&spec, &in_use, &o, (ns, name), t, revs_of(t)),
                     "{t} deleted but protected");
             }
-            // Exactly the candidates beyond the newest N that are not protected.
-            let expected: BTreeSet<&str> = candidates.iter().skip(o.keep)
-                .map(|c| c.1)
-                .filter(|t| !protected(&spec, &in_use, &o, (ns, name), t, revs_of(t)))
-                .collect();
             prop_assert_eq!(&deleted, &expected);
-            // Keeps at least min(N, matched).
-            let kept = cand.len() - deleted.len();
-            prop_assert!(kept >= o.keep.min(cand.len()));
-            // Every deleted tag is older than every newest-kept tag.
-            let newest: Vec<TagKey> = sp.tags.iter()
-                .filter(|t| is_newest(t.reasons.first()))
-                .map(|t| o.selector.key(&t.tag).unwrap())
-                .collect();
-            prop_assert_eq!(newest.len(), o.keep.min(cand.len()));
-            for t in &deleted {
-                let k = o.selector.key(t).unwrap();
-                for n in &newest {
-                    prop_assert!(&k < n, "{t} deleted but newer than kept {}", n.raw());
+            // One version's names share one fate.
+            if o.selector.order == Order::Semver {
+                for a in &cands {
+                    for b in &cands {
+                        if slot(a) == slot(b) {
+                            prop_assert_eq!(deleted.contains(a), deleted.contains(b),
+                                "{} and {} are one version", a, b);
+                        }
+                    }
+                }
+            }
+            // Keeps at least min(N, releases) releases.
+            let releases: BTreeSet<String> = cands.iter()
+                .filter(|t| !is_prerelease(t, &o)).map(|t| slot(t)).collect();
+            let kept_releases: BTreeSet<String> = cands.iter()
+                .filter(|t| !is_prerelease(t, &o) && !deleted.contains(*t)).map(|t| slot(t)).collect();
+            prop_assert!(kept_releases.len() >= o.keep.min(releases.len()));
+            let newest: BTreeSet<String> = sp.tags.iter()
+                .filter(|t| is_newest(t.reasons.first())).map(|t| slot(&t.tag)).collect();
+            prop_assert_eq!(newest.len(), o.keep.min(releases.len()));
+            // Under semver order, every deleted version is older than every newest-kept one.
+            if o.selector.order == Order::Semver {
+                for t in &deleted {
+                    let k = version::parse(t).unwrap();
+                    for n in sp.tags.iter().filter(|t| is_newest(t.reasons.first())) {
+                        let nk = version::parse(&n.tag).unwrap();
+                        prop_assert!(k.cmp_precedence(&nk).is_lt(), "{t} deleted but not older than kept {}", n.tag);
+                    }
                 }
             }
 
             for t in &sp.tags {
                 prop_assert!(!t.reasons.is_empty());
                 if t.is_delete() {
-                    let only_stale = matches!(t.reasons.as_slice(), [Reason::Stale { .. }]);
+                    let only_stale = matches!(t.reasons.as_slice(),
+                        [Reason::Stale { .. } | Reason::StalePreRelease { .. }]);
                     prop_assert!(only_stale, "deleted {} with {:?}", t.tag, t.reasons);
                     prop_assert!(t.trim.is_empty());
                 }
@@ -421,4 +434,75 @@ proptest! {
         prop_assert_eq!(plan.delete_count(), plan.deletions().count());
         prop_assert_eq!(plan.is_empty(), plan.delete_count() == 0 && plan.trim_count() == 0);
     }
+}
+
+/// The slot a candidate takes: its version without build metadata, or its name.
+fn slot(tag: &str) -> String {
+    match version::parse(tag) {
+        Some(mut v) => {
+            v.build = semver::BuildMetadata::EMPTY;
+            format!("v {v}")
+        }
+        None => format!("n {tag}"),
+    }
+}
+
+fn is_prerelease(tag: &str, o: &PlanOptions) -> bool {
+    o.selector.order == Order::Semver && version::parse(tag).is_some_and(|v| !v.pre.is_empty())
+}
+
+/// An independent model of the slot rules (issue #11): one slot per version, pre-releases
+/// take none and are kept when newer than the oldest kept release; a version's names share
+/// one fate; a protected name keeps its whole version.
+fn expected_deletions<'a>(
+    cands: &[&'a str],
+    o: &PlanOptions,
+    revs_of: impl Fn(&str) -> &'a [TagEvent],
+    protected: impl Fn(&str) -> bool,
+) -> BTreeSet<&'a str> {
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for t in cands {
+        groups.entry(slot(t)).or_default().push(t);
+    }
+    let mut groups: Vec<Vec<&str>> = groups.into_values().collect();
+    let newest_time = |g: &Vec<&str>| {
+        g.iter()
+            .filter_map(|t| revs_of(t).first().map(|e| e.created.0))
+            .max()
+    };
+    let best = |g: &Vec<&str>| g.iter().map(|t| TagKey::of(t)).max().unwrap();
+    match o.selector.order {
+        Order::Semver => groups.sort_by_key(|g| std::cmp::Reverse(best(g))),
+        Order::Created => groups.sort_by(|a, b| {
+            newest_time(b)
+                .cmp(&newest_time(a))
+                .then(best(b).cmp(&best(a)))
+        }),
+    }
+    let releases: Vec<&Vec<&str>> = groups.iter().filter(|g| !is_prerelease(g[0], o)).collect();
+    // Only pre-releases (semver order) look at it, and then every candidate is a version.
+    let oldest_kept: Option<semver::Version> = (o.keep > 0 && releases.len() >= o.keep)
+        .then(|| version::parse(releases[o.keep - 1][0]))
+        .flatten();
+    let mut out = BTreeSet::new();
+    let mut rank = 0;
+    for g in &groups {
+        let stale = if is_prerelease(g[0], o) {
+            let v = version::parse(g[0]).unwrap();
+            if o.keep == 0 {
+                true
+            } else if releases.len() < o.keep {
+                false
+            } else {
+                v.cmp_precedence(oldest_kept.as_ref().unwrap()).is_lt()
+            }
+        } else {
+            rank += 1;
+            rank > o.keep
+        };
+        if stale && !g.iter().any(|t| protected(t)) {
+            out.extend(g.iter().copied());
+        }
+    }
+    out
 }

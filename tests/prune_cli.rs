@@ -346,25 +346,11 @@ fn expected_survivors(
     before
         .iter()
         .map(|(stream, tags)| {
-            let mut versions: Vec<(semver::Version, &String)> = tags
-                .iter()
-                .filter_map(|t| {
-                    semver::Version::parse(t.strip_prefix('v').unwrap_or(t))
-                        .ok()
-                        .map(|v| (v, t))
-                })
+            let names: Vec<&str> = tags.iter().map(String::as_str).collect();
+            let keep_tags: Vec<String> = harness::semver_survivors(&names, keep)
+                .into_iter()
+                .map(str::to_owned)
                 .collect();
-            versions.sort_by(|a, b| b.0.cmp(&a.0));
-            let mut keep_tags: Vec<String> = versions
-                .iter()
-                .take(keep)
-                .map(|(_, t)| (*t).clone())
-                .collect();
-            keep_tags.extend(
-                tags.iter()
-                    .filter(|t| semver::Version::parse(t.strip_prefix('v').unwrap_or(t)).is_err())
-                    .cloned(),
-            );
             (stream.clone(), sorted(keep_tags))
         })
         .collect()

@@ -144,3 +144,28 @@ impl Run {
         assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
     }
 }
+
+/// An oracle independent of the planner, with the `semver` crate: the tags of one stream that
+/// `prune --keep KEEP` leaves (distinct versions assumed): the KEEP highest releases, every
+/// pre-release newer than the oldest of them (all of them when there are fewer releases), and
+/// every tag that is not a version.
+pub fn semver_survivors<'a>(tags: &[&'a str], keep: usize) -> Vec<&'a str> {
+    let parse = |t: &str| semver::Version::parse(t.strip_prefix('v').unwrap_or(t)).ok();
+    let mut releases: Vec<(semver::Version, &str)> = tags
+        .iter()
+        .filter_map(|t| parse(t).map(|v| (v, *t)))
+        .filter(|(v, _)| v.pre.is_empty())
+        .collect();
+    releases.sort_by(|a, b| b.0.cmp_precedence(&a.0));
+    let oldest_kept = (releases.len() >= keep).then(|| releases[keep - 1].0.clone());
+    tags.iter()
+        .copied()
+        .filter(|t| match parse(t) {
+            None => true,
+            Some(v) if v.pre.is_empty() => releases.iter().take(keep).any(|(_, r)| r == t),
+            Some(v) => oldest_kept
+                .as_ref()
+                .is_none_or(|o| v.cmp_precedence(o).is_gt()),
+        })
+        .collect()
+}
