@@ -439,14 +439,19 @@ fn referenced_by_spec_tags() {
 #[test]
 fn spec_references_parsing() {
     let s = stream("ns", "a")
-        .alias("l", None, "b") // no tag: b:latest
+        .alias("l", None, "b") // bare name: this stream's tag b (parseFromReference)
         .alias("self", None, "a:self") // self-reference: ignored
-        .spec(spec_from("img-bad", "ImageStreamImage", None, "no-at-sign"))
+        .spec(spec_from(
+            "img-bare",
+            "ImageStreamImage",
+            None,
+            "no-at-sign",
+        )) // this stream's id
         .spec(spec_from(
             "docker",
             "DockerImage",
             None,
-            "quay.io/x/a:v1.0.0",
+            "quay.io/x/a:v1.0.0", // host ignored, as oc adm prune images does
         ))
         .alias("x", Some(""), "c:v1") // empty namespace: this one
         .build();
@@ -456,8 +461,13 @@ fn spec_references_parsing() {
         .keys()
         .map(|k| format!("{}/{}:{}", k.namespace, k.stream, k.tag))
         .collect();
-    assert_eq!(keys, ["ns/b:latest", "ns/c:v1"]);
-    assert!(r.images.is_empty());
+    assert_eq!(keys, ["ns/a:b", "ns/c:v1", "x/a:v1.0.0"]);
+    let images: Vec<String> = r
+        .images
+        .keys()
+        .map(|k| format!("{}/{}@{}", k.namespace, k.stream, k.digest))
+        .collect();
+    assert_eq!(images, ["ns/a@no-at-sign"]);
 }
 
 #[test]
