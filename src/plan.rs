@@ -41,7 +41,8 @@
 //!     References count even when the referring tag is itself about to be deleted
 //!     (conservative: the next run deletes it);
 //!   - [`Reason::InUse`]: the digest of **any** revision in the tag's history is used by a
-//!     workload (unless `ignore_in_use`). Deleting a tag drops its whole history, so an image a
+//!     workload, or a workload names the tag itself (`…/<ns>/<stream>:<tag>`, an image-change
+//!     trigger; see [`crate::inuse`]) (unless `ignore_in_use`). Deleting a tag drops its whole history, so an image a
 //!     pod runs by digest from an older revision loses its tag reference too; like
 //!     `oc adm prune images` we protect it;
 //!   - [`Reason::YoungerThan`]: its current revision is younger than `keep_younger_than`
@@ -81,6 +82,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::duration::parse_duration;
 use crate::duration::{format_age, format_duration};
+pub use crate::inuse::InUse;
 use crate::model::{ImageStream, NamedTagEventList, TagEvent, TagReference};
 pub use crate::references::{References, StreamImage, StreamTag, spec_references};
 use crate::version::{self, Order, TagKey, TagSelector};
@@ -127,8 +129,9 @@ impl PlanOptions {
 /// What the planner knows besides the streams being planned.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
-    /// Image digest (`sha256:…`) → the workloads using it (`pod/web-1`, `deployment/web`).
-    pub in_use: BTreeMap<String, Vec<String>>,
+    /// What workloads use: image digests and tags → the workloads (`pod/web-1`,
+    /// `deployment/web`); see [`crate::inuse`].
+    pub in_use: InUse,
     /// Spec tags referring to other tags or images; build it with [`spec_references`] from
     /// *all* streams of the namespace(s), also when only some are planned.
     pub references: References,
@@ -136,7 +139,7 @@ pub struct Context {
 
 impl Context {
     /// A context from the workloads' images and all streams of the namespace(s).
-    pub fn new(in_use: BTreeMap<String, Vec<String>>, all_streams: &[ImageStream]) -> Context {
+    pub fn new(in_use: InUse, all_streams: &[ImageStream]) -> Context {
         Context {
             in_use,
             references: spec_references(all_streams),
@@ -574,8 +577,23 @@ fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan
         if opts.ignore_in_use || digest.is_empty() {
             None
         } else {
-            ctx.in_use.get(digest).filter(|users| !users.is_empty())
+            ctx.in_use
+                .digests
+                .get(digest)
+                .filter(|users| !users.is_empty())
         }
+    };
+    // Workloads naming the tag itself (pull by tag, image-change triggers).
+    let tag_users = |tag: &str| -> Option<&Vec<String>> {
+        if opts.ignore_in_use || ctx.in_use.tags.is_empty() {
+            return None;
+        }
+        let key = StreamTag {
+            namespace: ns.to_owned(),
+            stream: stream.to_owned(),
+            tag: tag.to_owned(),
+        };
+        ctx.in_use.tags.get(&key).filter(|users| !users.is_empty())
     };
     let protections = |t: &TagInfo| -> Vec<Reason> {
         let mut reasons = Vec::new();
@@ -602,6 +620,7 @@ fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan
             .revs
             .iter()
             .filter_map(|ev| in_use(&ev.image))
+            .chain(tag_users(t.name))
             .flatten()
             .cloned()
             .collect();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::SignedDuration;
 use prunetags::model::ImageStream;
 use prunetags::plan::{
-    self, Action, Context, Plan, PlanOptions, Reason, StreamPlan, TrimmedRevision, build,
+    self, Action, Context, InUse, Plan, PlanOptions, Reason, StreamPlan, TrimmedRevision, build,
     spec_references,
 };
 use prunetags::version::{Order, TagSelector};
@@ -349,10 +349,13 @@ fn in_use_in_an_older_revision_protects() {
         .tag1("v1.2.0", 100)
         .build();
     let ctx = Context {
-        in_use: BTreeMap::from([(
-            digest("old"),
-            vec!["pod/web-1".to_string(), "deployment/web".to_string()],
-        )]),
+        in_use: InUse {
+            digests: BTreeMap::from([(
+                digest("old"),
+                vec!["pod/web-1".to_string(), "deployment/web".to_string()],
+            )]),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let p = build(std::slice::from_ref(&s), &ctx, &opts(1));
@@ -445,14 +448,19 @@ fn referenced_by_spec_tags() {
 #[test]
 fn spec_references_parsing() {
     let s = stream("ns", "a")
-        .alias("l", None, "b") // no tag: b:latest
+        .alias("l", None, "b") // bare name: this stream's tag b (parseFromReference)
         .alias("self", None, "a:self") // self-reference: ignored
-        .spec(spec_from("img-bad", "ImageStreamImage", None, "no-at-sign"))
+        .spec(spec_from(
+            "img-bare",
+            "ImageStreamImage",
+            None,
+            "no-at-sign",
+        )) // this stream's id
         .spec(spec_from(
             "docker",
             "DockerImage",
             None,
-            "quay.io/x/a:v1.0.0",
+            "quay.io/x/a:v1.0.0", // host ignored, as oc adm prune images does
         ))
         .alias("x", Some(""), "c:v1") // empty namespace: this one
         .build();
@@ -462,8 +470,13 @@ fn spec_references_parsing() {
         .keys()
         .map(|k| format!("{}/{}:{}", k.namespace, k.stream, k.tag))
         .collect();
-    assert_eq!(keys, ["ns/b:latest", "ns/c:v1"]);
-    assert!(r.images.is_empty());
+    assert_eq!(keys, ["ns/a:b", "ns/c:v1", "x/a:v1.0.0"]);
+    let images: Vec<String> = r
+        .images
+        .keys()
+        .map(|k| format!("{}/{}@{}", k.namespace, k.stream, k.digest))
+        .collect();
+    assert_eq!(images, ["ns/a@no-at-sign"]);
 }
 
 #[test]
@@ -499,7 +512,10 @@ fn protected_older_tags_are_kept_in_addition_to_newest() {
     }
     let s = b.pin("v1.0.0", "true").build();
     let ctx = Context {
-        in_use: BTreeMap::from([(digest("app:v1.0.9"), vec!["pod/p".to_string()])]),
+        in_use: InUse {
+            digests: BTreeMap::from([(digest("app:v1.0.9"), vec!["pod/p".to_string()])]),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let p = build(&[s], &ctx, &opts(5));
@@ -633,7 +649,10 @@ fn revision_trimming_96h_3_revisions() {
         .tag("prod", &[("p0", 700), ("p1", 710), ("p2", 720)])
         .build();
     let ctx = Context {
-        in_use: BTreeMap::from([(digest("b3"), vec!["pod/x".to_string()])]),
+        in_use: InUse {
+            digests: BTreeMap::from([(digest("b3"), vec!["pod/x".to_string()])]),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut o = opts(2);
@@ -743,7 +762,7 @@ fn recorded_imagestreams_plan() {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let streams: Vec<ImageStream> = serde_json::from_value(v["items"].clone()).unwrap();
     assert!(!streams.is_empty());
-    let ctx = Context::new(BTreeMap::new(), &streams);
+    let ctx = Context::new(InUse::default(), &streams);
     let p = build(&streams, &ctx, &opts(0));
     for s in &p.streams {
         for t in &s.tags {

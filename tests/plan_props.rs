@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::SignedDuration;
 use proptest::prelude::*;
 use prunetags::model::{ImageStream, TagEvent};
-use prunetags::plan::{Action, Context, Plan, PlanOptions, Reason, build, spec_references};
+use prunetags::plan::{Action, Context, InUse, Plan, PlanOptions, Reason, build, spec_references};
 use prunetags::version::{self, Order, TagKey, TagSelector};
 use support::*;
 
@@ -294,13 +294,13 @@ proptest! {
         seed in 1u64..,
     ) {
         let streams = materialize(&spec);
-        let ctx = Context { in_use: in_use.clone(), references: spec_references(&streams) };
+        let ctx = Context { in_use: InUse { digests: in_use.clone(), ..Default::default() }, references: spec_references(&streams) };
         let plan = build(&streams, &ctx, &o);
 
         // Deterministic, also for shuffled input.
         prop_assert_eq!(&build(&streams, &ctx, &o), &plan);
         let shuffled = shuffled(&streams, seed);
-        let ctx2 = Context { in_use: in_use.clone(), references: spec_references(&shuffled) };
+        let ctx2 = Context { in_use: InUse { digests: in_use.clone(), ..Default::default() }, references: spec_references(&shuffled) };
         prop_assert_eq!(&build(&shuffled, &ctx2, &o), &plan);
 
         // JSON round trip.

@@ -134,7 +134,13 @@ fn run(u: &mut Unstructured) -> Result<()> {
     for _ in 0..u.int_in_range(0..=3)? {
         in_use.insert(digest(u.arbitrary()?), vec!["pod/p".to_owned()]);
     }
-    let ctx = Context::new(in_use.clone(), &streams);
+    let ctx = Context::new(
+        plan::InUse {
+            digests: in_use.clone(),
+            ..Default::default()
+        },
+        &streams,
+    );
     let plan = plan::build(&streams, &ctx, &opts);
     assert_eq!(plan, plan::build(&streams, &ctx, &opts), "deterministic");
     serde_json::to_string(&plan).expect("the plan serializes");

@@ -106,7 +106,13 @@ async fn list_kind(
         for obj in page.items {
             let ns = obj.metadata.namespace.clone().unwrap_or_default();
             let name = obj.metadata.name.clone().unwrap_or_default();
-            let refs = image_refs(&obj.data, &ns);
+            // `data` lacks `metadata`: put the annotations back, they hold image-change
+            // triggers and the resolve-names request.
+            let mut data = obj.data;
+            if let Some(a) = obj.metadata.annotations {
+                data["metadata"] = serde_json::json!({ "annotations": a });
+            }
+            let refs = image_refs(&data, &ns);
             if !refs.is_empty() {
                 let who = match scope {
                     Scope::All => format!("{}/{ns}/{name}", kind.to_lowercase()),

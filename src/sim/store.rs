@@ -466,7 +466,7 @@ impl Store {
         if tag.reference_policy.type_.is_empty() {
             tag.reference_policy.type_ = "Source".into();
         }
-        let event = self.resolve(ns, &tag, generation, now);
+        let event = self.resolve(ns, stream, &tag, generation, now);
         let Some(s) = self.stream_mut(ns, stream) else {
             return;
         };
@@ -481,10 +481,14 @@ impl Store {
         }
     }
 
-    /// What a spec tag points at, as a revision to record (`None` = nothing to import).
+    /// What a spec tag of `ns/stream` points at, as a revision to record (`None` = nothing to
+    /// import). Names are read as openshift-apiserver's `parseFromReference` reads them: a bare
+    /// `<tag>` (`<id>`) is a tag (image) of the same stream, `<stream>:<tag>` (`<stream>@<id>`)
+    /// one of the named stream.
     fn resolve(
         &self,
         ns: &str,
+        stream: &str,
         tag: &TagReference,
         generation: i64,
         now: Timestamp,
@@ -503,7 +507,10 @@ impl Store {
                 generation,
             }),
             "ImageStreamTag" => {
-                let (s, t) = ImageStreamTag::split_name(&from.name)?;
+                let (s, t) = match from.name.split_once(':') {
+                    None if !from.name.is_empty() => (stream, from.name.as_str()),
+                    _ => ImageStreamTag::split_name(&from.name)?,
+                };
                 let cur = self
                     .streams
                     .get(&(from_ns.to_owned(), s.to_owned()))?
@@ -516,7 +523,7 @@ impl Store {
                 })
             }
             "ImageStreamImage" => {
-                let (s, d) = from.name.split_once('@')?;
+                let (s, d) = from.name.split_once('@').unwrap_or((stream, &from.name));
                 let img = self.images.get(d)?;
                 let _ = self.streams.get(&(from_ns.to_owned(), s.to_owned()))?;
                 Some(TagEvent {
