@@ -198,12 +198,32 @@ pub struct PruneArgs {
 }
 
 const PRUNE_AFTER_HELP: &str = "\
-Protected, and reported as the reason a tag is kept: the newest N; younger than
---keep-younger-than; an image used by a pod, replication controller, deployment, replica set,
-stateful set, daemon set, job, cron job, deployment config, build or build config; referenced
-by another spec tag (prod tagged from myapp:v1.4.6); the annotation
-prunetags.openshift.io/keep=true on the spec tag. Tags outside the matched set (latest, prod)
-are never touched.
+Which tags: per image stream, the semantic versions (optional leading v), newest by semver
+precedence. --keep N keeps the N newest releases; names of one version (1.2.3, v1.2.3,
+v1.2.3+b.5) take one place and are kept or deleted together; pre-releases take no place:
+those newer than the oldest kept release stay, older ones are deleted. --match REGEX must
+match the whole tag and narrows the versions; --order created orders every matched tag by
+its current image's time instead (pr-123, build-456). Other tags (latest, prod) are never
+touched.
+
+Protected, and reported as the reason a tag is kept:
+  - younger than --keep-younger-than (default 1h, as oc adm prune; 0 turns it off);
+  - referenced by a spec tag in this or a consumer namespace: from an ImageStreamTag
+    (v2.0.1, myapp:v2.0.1, with or without a namespace), an ImageStreamImage
+    (myapp@sha256:...) or a DockerImage into the registry;
+  - in use: an image of its history named by a pod, replication controller, deployment,
+    replica set, stateful set, daemon set, job, cron job, deployment config, build or build
+    config, by digest, by <any registry host>/<namespace>/<stream>:<tag>, by a short name
+    when the stream has lookupPolicy.local, or by an image-change trigger;
+    also in consumer namespaces: those whose service accounts are bound to an image-pulling
+    role here (system:image-puller), or --consumers NS,...;
+  - pinned: the annotation prunetags.openshift.io/keep=true on its spec tag, or its name in
+    the stream's annotation prunetags.openshift.io/pinned (comma-separated).
+What cannot be checked is a warning, and --yes then refuses unless --ignore-in-use.
+
+After the confirmation the state is read again: only tags the same rules still delete, with
+the same image in the same stream, are deleted, each decided again on the watched stream
+right before its DELETE. SIGINT/SIGTERM stops new requests; the report is still printed.
 
 Examples:
   oc prunetags prune --keep 5 -l application=myapp --dry-run

@@ -20,7 +20,10 @@ pub fn ask(question: &str) -> Result<bool> {
         .default(false)
         .wait_for_newline(true)
         .interact()
-        .map_err(|e| Error::refused(format!("could not ask for confirmation: {e}")))
+        .map_err(|e| {
+            restore_cursor();
+            Error::refused(format!("could not ask for confirmation: {e}"))
+        })
 }
 
 /// Lets the user deselect items (all selected at first); returns the indices kept.
@@ -31,5 +34,37 @@ pub fn choose(prompt: &str, items: &[String]) -> Result<Vec<usize>> {
         .items(items)
         .defaults(&defaults)
         .interact()
-        .map_err(|e| Error::refused(format!("could not ask which tags to delete: {e}")))
+        .map_err(|e| {
+            restore_cursor();
+            Error::refused(format!("could not ask which tags to delete: {e}"))
+        })
+}
+
+/// Whether a prompt may be on screen: set until [`applying`] is called.
+static PROMPTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// From now on a signal stops the apply instead of ending the process.
+pub fn applying() {
+    PROMPTING.store(false, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Called on SIGINT/SIGTERM. At the prompt nothing was deleted yet: restore the terminal
+/// (dialoguer hides the cursor while it asks) and end, as declining does (exit 3).
+pub fn on_interrupt() {
+    if !PROMPTING.load(std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    restore_cursor();
+    eprintln!("\nerror: interrupted at the prompt: nothing was deleted");
+    std::process::exit(3);
+}
+
+/// Shows the cursor again on a terminal.
+pub fn restore_cursor() {
+    if std::io::stderr().is_terminal() {
+        use std::io::Write;
+        let mut err = std::io::stderr();
+        let _ = err.write_all(b"\x1b[?25h");
+        let _ = err.flush();
+    }
 }

@@ -834,7 +834,7 @@ fn forbidden_delete(concurrency: &str) -> (Harness, Run) {
     );
     assert!(
         run.stderr
-            .contains("not sent: an earlier delete was forbidden"),
+            .contains("15 deletes not sent after an earlier delete was forbidden"),
         "{}",
         run.stderr
     );

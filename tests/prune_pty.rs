@@ -330,10 +330,23 @@ fn tag_pushed_while_asking_is_skipped() {
     assert_eq!(deletes_of(&h, "myapp", "v2.0.3"), 0);
     assert_eq!(h.sim.count("DELETE", "/imagestreamtags/"), 15);
 
-    // The next run plans again from what is there: v2.0.3 is still stale (by version), and is
-    // the only thing left to delete.
+    // The next run plans again from what is there: v2.0.3 is still stale (by version), but
+    // its new image is younger than the default 1h, so it stays...
     h.sim.reset_requests();
     let run = h.run(&["prune", "--keep", "5", "--yes", "-l", "application=myapp"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(h.sim.count("DELETE", ""), 0, "{}", run.stderr);
+    // ...until age protection is off: then it is the only thing left to delete.
+    let run = h.run(&[
+        "prune",
+        "--keep",
+        "5",
+        "--yes",
+        "-l",
+        "application=myapp",
+        "--keep-younger-than",
+        "0",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(h.sim.count("DELETE", ""), 1);
     assert_eq!(deletes_of(&h, "myapp", "v2.0.3"), 1);

@@ -69,14 +69,15 @@ impl Sizes {
     fn of(quick: bool) -> Sizes {
         if quick {
             Sizes {
-                prune: (8, 11, 1),
+                prune: (8, 12, 1),
                 list: (20, 10, 2),
                 usage: (20, 11, 2),
             }
         } else {
             Sizes {
-                // 200 streams × (10 semver + latest): 5 stale per stream with --keep 5.
-                prune: (200, 11, 1),
+                // 200 streams × (11 versions, one a pre-release, + latest): with --keep 5 the
+                // 5 oldest releases are stale, the pre-release (newer than the oldest kept) stays.
+                prune: (200, 12, 1),
                 list: (500, 40, 5),
                 // 500 streams × 10 semver tags × 2 revisions = 10,000 distinct images.
                 usage: (500, 11, 2),

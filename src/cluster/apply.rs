@@ -1,34 +1,47 @@
-//! Deleting planned tags: bounded concurrency, a fresh read of each stream right before the
-//! deletes (one paged LIST per namespace when many streams are touched, else a GET each), the stream's UID as precondition, retries, a progress bar, and Ctrl-C that stops
-//! new deletes but lets the ones in flight finish.
+//! Deleting confirmed tags: bounded concurrency, a decision on fresh state right before each
+//! DELETE, the plan's stream UID as precondition, answers that were lost resolved by reading,
+//! and SIGINT/SIGTERM that stop every new request (retries included) while the ones in flight
+//! finish.
+//!
+//! # The window
+//!
+//! The caller re-reads the namespace (streams, workloads, consumers) after the confirmation and
+//! passes only what is still planned; this module then decides each tag again, right before its
+//! DELETE, with the caller's [`Guard`] on the [`StreamView`]: the streams as of the latest watch
+//! event (or, when the server does not serve the watch, a GET of the stream made just before the
+//! DELETE). So a push, a re-created stream, a new pin or spec reference that reached the server
+//! before the DELETE is seen, except for what happened within one event delivery (one GET round
+//! trip without a watch) before it. The DELETE carries the UID of the stream the user saw
+//! (`preconditions.uid`): a stream re-created in that last window answers 409 and is skipped.
 //!
 //! `dryRun` is never sent: a real OpenShift 4.13 server ignores it on istag DELETE and deletes
 //! (recording 148). Our `--dry-run` stops before this module is called.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kube::api::{Api, DeleteParams, ListParams, Preconditions};
+use kube::api::{Api, DeleteParams, Preconditions};
 use serde::{Deserialize, Serialize};
-use tokio::sync::Semaphore;
+use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
-use super::Cluster;
-use super::errors::{ApiContext, api_error};
-use super::fetch::PAGE_SIZE;
-use super::retry::{RetryPolicy, with_retries};
+use super::errors::{ApiContext, api_error, error_chain};
+use super::retry::{RetryPolicy, backoff_for, retryable};
+use super::{Cluster, StreamView};
 use crate::model::{ImageStream, ImageStreamTag};
-use crate::render::short_digest;
 
-/// One planned deletion: a tag and the image it pointed to when the user saw the plan.
+/// One confirmed deletion: a tag, the image it pointed to and the UID of its stream when the
+/// user saw the plan.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Deletion {
     pub namespace: String,
     pub stream: String,
     pub tag: String,
     pub digest: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +56,25 @@ pub enum Outcome {
     Failed {
         reason: String,
     },
+    /// Never sent: the run was interrupted or an earlier DELETE was forbidden.
+    NotSent {
+        reason: String,
+    },
 }
+
+/// What the caller's guard says of a tag, on the freshest state there is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Delete,
+    /// The tag (or its stream) no longer exists.
+    Gone,
+    /// Keep it, and why.
+    Keep(String),
+}
+
+/// Decides a tag again right before its DELETE: the deletion and the stream as now known
+/// (`None`: the stream is gone), with the view for everything else (spec references).
+pub type Guard = Arc<dyn Fn(&Deletion, Option<&ImageStream>, &StreamView) -> Verdict + Send + Sync>;
 
 #[derive(Clone, Debug)]
 pub struct ApplyOptions {
@@ -56,9 +87,9 @@ pub struct ApplyOptions {
 #[derive(Clone, Debug, Default)]
 pub struct ApplyReport {
     pub results: Vec<(Deletion, Outcome)>,
-    /// Ctrl-C stopped the run before every deletion was sent.
+    /// A signal stopped the run before every deletion was sent.
     pub interrupted: bool,
-    /// Retries of any request (429, 5xx, dropped connections).
+    /// Retries of any request (429, 5xx, lost answers).
     pub retries: u32,
 }
 
@@ -70,14 +101,94 @@ impl ApplyReport {
     pub fn failed(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Failed { .. }))
     }
+
+    pub fn deleted(&self) -> impl Iterator<Item = &Deletion> {
+        self.results
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Deleted))
+            .map(|(d, _)| d)
+    }
+}
+
+/// How long requests in flight may take to finish after a signal before they are abandoned.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// SIGINT / SIGTERM, as seen by every task of a run.
+#[derive(Default)]
+pub struct Stop {
+    stopped: AtomicBool,
+    notify: Notify,
+    abandoned: AtomicBool,
+    abandon: Notify,
+}
+
+impl Stop {
+    pub fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
+
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    /// Resolves once stopped.
+    pub async fn stopped(&self) {
+        let wait = self.notify.notified();
+        if self.is_stopped() {
+            return;
+        }
+        wait.await;
+    }
+
+    fn abandon(&self) {
+        self.abandoned.store(true, Ordering::SeqCst);
+        self.abandon.notify_waiters();
+    }
+
+    /// Resolves once requests in flight are to be given up.
+    async fn abandoned(&self) {
+        let wait = self.abandon.notified();
+        if self.abandoned.load(Ordering::SeqCst) {
+            return;
+        }
+        wait.await;
+    }
+}
+
+/// Sets `stop` on the first SIGINT or SIGTERM, then abandons requests in flight after
+/// [`STOP_GRACE`]. Abort the handle to stop listening.
+pub fn on_signals(
+    stop: Arc<Stop>,
+    then: impl Fn() + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
+        stop.stop();
+        then();
+        tokio::time::sleep(STOP_GRACE).await;
+        stop.abandon();
+    })
 }
 
 /// Shared by every task of one run.
 struct Run {
     cluster: Cluster,
-    permits: Semaphore,
+    view: Arc<StreamView>,
+    guard: Guard,
     retry: RetryPolicy,
-    stop: AtomicBool,
+    stop: Arc<Stop>,
     forbidden: AtomicBool,
     /// Held by the first DELETE of the run until it is answered; see [`delete_one`].
     first: tokio::sync::Mutex<()>,
@@ -90,6 +201,9 @@ struct Run {
 pub async fn apply(
     cluster: &Cluster,
     deletions: Vec<Deletion>,
+    view: Arc<StreamView>,
+    guard: Guard,
+    stop: Arc<Stop>,
     opts: &ApplyOptions,
 ) -> ApplyReport {
     let bar = if opts.progress {
@@ -108,193 +222,77 @@ pub async fn apply(
     };
     let run = Arc::new(Run {
         cluster: cluster.clone(),
-        permits: Semaphore::new(opts.concurrency.max(1)),
+        view,
+        guard,
         retry: opts.retry,
-        stop: AtomicBool::new(false),
+        stop,
         forbidden: AtomicBool::new(false),
         first: tokio::sync::Mutex::new(()),
         opened: AtomicBool::new(false),
         retries: AtomicU32::new(0),
         bar,
     });
-    let watcher = {
+    let notice = {
         let run = run.clone();
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                run.stop.store(true, Ordering::SeqCst);
-                run.bar
-                    .set_message("interrupted: waiting for deletes in flight");
-            }
+            run.stop.stopped().await;
+            run.bar
+                .set_message("interrupted: waiting for deletes in flight");
         })
     };
-
-    let mut groups: BTreeMap<(String, String), Vec<Deletion>> = BTreeMap::new();
-    for d in deletions {
-        groups
-            .entry((d.namespace.clone(), d.stream.clone()))
-            .or_default()
-            .push(d);
-    }
-    // Re-read the streams right before deleting: one paged LIST per namespace when many
-    // streams are touched, rather than one GET per stream.
-    let mut fresh: BTreeMap<String, BTreeMap<String, ImageStream>> = BTreeMap::new();
-    let mut per_namespace: BTreeMap<&str, usize> = BTreeMap::new();
-    for (namespace, _) in groups.keys() {
-        *per_namespace.entry(namespace).or_default() += 1;
-    }
-    for (namespace, n) in per_namespace {
-        if n >= RELIST_MIN
-            && run.not_sending().is_none()
-            && let Some(listed) = relist(&run, namespace).await
-        {
-            fresh.insert(namespace.to_owned(), listed);
-        }
-    }
-    let mut streams = JoinSet::new();
-    for ((namespace, stream), dels) in groups {
-        // Some(None): the LIST did not have it, as a GET would have answered 404.
-        let read = fresh
-            .get(&namespace)
-            .map(|listed| listed.get(&stream).cloned());
-        streams.spawn(delete_stream_tags(
-            run.clone(),
-            namespace,
-            stream,
-            dels,
-            read,
-        ));
+    // Workers take the deletions in plan order from one queue: with --concurrency 1 the
+    // DELETEs go out in the order the plan shows them.
+    let workers = opts.concurrency.max(1).min(deletions.len().max(1));
+    let queue = Arc::new(std::sync::Mutex::new(
+        deletions
+            .into_iter()
+            .collect::<std::collections::VecDeque<_>>(),
+    ));
+    let mut tasks = JoinSet::new();
+    for _ in 0..workers {
+        let (run, queue) = (run.clone(), queue.clone());
+        tasks.spawn(async move {
+            let mut done = Vec::new();
+            loop {
+                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                let Some(d) = next else { break };
+                done.push(delete_one(run.clone(), d).await);
+            }
+            done
+        });
     }
     let mut results = Vec::new();
-    while let Some(joined) = streams.join_next().await {
-        results.extend(joined.unwrap_or_default());
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok(r) = joined {
+            results.extend(r);
+        }
     }
-    watcher.abort();
+    notice.abort();
     run.bar.finish_and_clear();
     results.sort_by(|a, b| a.0.cmp(&b.0));
     ApplyReport {
         results,
-        interrupted: run.stop.load(Ordering::SeqCst),
+        interrupted: run.stop.is_stopped(),
         retries: run.retries.load(Ordering::SeqCst),
     }
 }
 
-/// From how many streams of one namespace a LIST re-reads them instead of one GET each. A LIST
-/// page holds [`PAGE_SIZE`] streams, so it costs a request per 250 streams of the namespace;
-/// below this, GETs (which run concurrently) are cheaper for any namespace.
-const RELIST_MIN: usize = 8;
-
-/// Every stream of `namespace`, by name, read in one paged LIST; `None` if that failed (the
-/// caller then reads each stream with a GET, which words its own errors).
-async fn relist(run: &Run, namespace: &str) -> Option<BTreeMap<String, ImageStream>> {
-    let api: Api<ImageStream> = Api::namespaced(run.cluster.client.clone(), namespace);
-    let mut params = ListParams::default().limit(PAGE_SIZE);
-    let mut out = BTreeMap::new();
-    loop {
-        let page = {
-            let _permit = run.permits.acquire().await;
-            let (res, retries) = with_retries(run.retry, || api.list(&params)).await;
-            run.retries.fetch_add(retries, Ordering::SeqCst);
-            res.ok()?
-        };
-        for is in page.items {
-            out.insert(is.name().to_owned(), is);
-        }
-        match page.metadata.continue_ {
-            Some(token) if !token.is_empty() => params = params.continue_token(&token),
-            _ => return Some(out),
-        }
-    }
+/// What one request came to.
+enum Sent<T> {
+    Answered(Result<T, kube::Error>),
+    /// Stopped before it was sent, or while waiting to retry.
+    Stopped(String),
+    /// Abandoned in flight after a signal: its effect is unknown.
+    Abandoned,
 }
 
-/// Re-reads the stream (unless `read` already holds it, fresh from a LIST), skips tags that
-/// moved since the plan, deletes the rest concurrently.
-async fn delete_stream_tags(
-    run: Arc<Run>,
-    namespace: String,
-    stream: String,
-    dels: Vec<Deletion>,
-    read: Option<Option<ImageStream>>,
-) -> Vec<(Deletion, Outcome)> {
-    let all = |outcome: Outcome| {
-        dels.iter()
-            .cloned()
-            .map(|d| (d, outcome.clone()))
-            .collect::<Vec<_>>()
-    };
-    if let Some(why) = run.not_sending() {
-        run.bar.inc(dels.len() as u64);
-        return all(Outcome::Skipped { reason: why });
-    }
-    let streams: Api<ImageStream> = Api::namespaced(run.cluster.client.clone(), &namespace);
-    let fresh = match read {
-        Some(Some(is)) => Ok(is),
-        Some(None) => {
-            run.bar.inc(dels.len() as u64);
-            return all(Outcome::AlreadyGone);
-        }
-        None => {
-            let _permit = run.permits.acquire().await;
-            let (res, retries) = with_retries(run.retry, || streams.get(&stream)).await;
-            run.retries.fetch_add(retries, Ordering::SeqCst);
-            res
-        }
-    };
-    let is = match fresh {
-        Ok(is) => is,
-        Err(kube::Error::Api(s)) if s.code == 404 => {
-            run.bar.inc(dels.len() as u64);
-            return all(Outcome::AlreadyGone);
-        }
-        Err(e) => {
-            let ctx = ApiContext {
-                verb: "get",
-                resource: "imagestreams",
-                group: crate::model::GROUP,
-                namespace: Some(&namespace),
-                url: &run.cluster.url,
-            };
-            run.bar.inc(dels.len() as u64);
-            return all(Outcome::Failed {
-                reason: format!(
-                    "could not re-read the stream before deleting: {}",
-                    api_error(e, &ctx)
-                ),
-            });
-        }
-    };
-    let uid = is.metadata.uid.clone();
-    let mut out = Vec::new();
-    let mut deletes = JoinSet::new();
-    for d in dels {
-        match is.current(&d.tag) {
-            None => {
-                run.bar.inc(1);
-                out.push((d, Outcome::AlreadyGone));
-            }
-            Some(now) if now.image != d.digest => {
-                let reason = format!(
-                    "changed since the plan: now {} (planned {})",
-                    short_digest(&now.image),
-                    short_digest(&d.digest)
-                );
-                run.bar.inc(1);
-                out.push((d, Outcome::Skipped { reason }));
-            }
-            Some(_) => {
-                deletes.spawn(delete_one(run.clone(), d, uid.clone()));
-            }
-        }
-    }
-    while let Some(joined) = deletes.join_next().await {
-        if let Ok(r) = joined {
-            out.push(r);
-        }
-    }
-    out
+async fn delete_one(run: Arc<Run>, d: Deletion) -> (Deletion, Outcome) {
+    let outcome = delete_tag(&run, &d).await;
+    run.bar.inc(1);
+    (d, outcome)
 }
 
-async fn delete_one(run: Arc<Run>, d: Deletion, uid: Option<String>) -> (Deletion, Outcome) {
-    let permit = run.permits.acquire().await;
+async fn delete_tag(run: &Run, d: &Deletion) -> Outcome {
     // The first DELETE goes alone: without delete rights, a user gets one 403 and the rest
     // are not sent, instead of one 403 per request in flight.
     let gate = if run.opened.load(Ordering::SeqCst) {
@@ -303,61 +301,210 @@ async fn delete_one(run: Arc<Run>, d: Deletion, uid: Option<String>) -> (Deletio
         let held = run.first.lock().await;
         (!run.opened.load(Ordering::SeqCst)).then_some(held)
     };
-    // Checked after waiting for a permit: Ctrl-C or a 403 may have come meanwhile.
-    if let Some(why) = run.not_sending() {
-        drop(permit);
-        run.bar.inc(1);
-        return (d, Outcome::Skipped { reason: why });
-    }
-    let api: Api<ImageStreamTag> = Api::namespaced(run.cluster.client.clone(), &d.namespace);
-    let name = format!("{}:{}", d.stream, d.tag);
-    let params = DeleteParams {
-        preconditions: Some(Preconditions {
-            uid,
-            resource_version: None,
-        }),
-        ..DeleteParams::default()
-    };
-    let (res, retries) = with_retries(run.retry, || api.delete(&name, &params)).await;
-    drop(permit);
-    run.retries.fetch_add(retries, Ordering::SeqCst);
-    run.bar.inc(1);
-    let outcome = match res {
-        Ok(_) => Outcome::Deleted,
-        Err(kube::Error::Api(s)) if s.code == 404 => Outcome::AlreadyGone,
-        Err(kube::Error::Api(s)) if s.code == 409 => Outcome::Skipped {
-            reason: "the image stream was replaced since the plan (its UID changed)".into(),
-        },
-        Err(e) => {
-            let forbidden = matches!(&e, kube::Error::Api(s) if s.code == 403);
-            if forbidden {
-                run.forbidden.store(true, Ordering::SeqCst);
-            }
-            let ctx = ApiContext {
-                verb: "delete",
-                resource: "imagestreamtags",
-                group: crate::model::GROUP,
-                namespace: Some(&d.namespace),
-                url: &run.cluster.url,
-            };
-            Outcome::Failed {
-                reason: api_error(e, &ctx).message,
-            }
-        }
-    };
+    let outcome = decide_and_delete(run, d).await;
     if !run.forbidden.load(Ordering::SeqCst) {
         run.opened.store(true, Ordering::SeqCst);
     }
     drop(gate);
-    (d, outcome)
+    outcome
+}
+
+async fn decide_and_delete(run: &Run, d: &Deletion) -> Outcome {
+    let api: Api<ImageStreamTag> = Api::namespaced(run.cluster.client.clone(), &d.namespace);
+    let name = format!("{}:{}", d.stream, d.tag);
+    let params = DeleteParams {
+        preconditions: Some(Preconditions {
+            uid: d.uid.clone(),
+            resource_version: None,
+        }),
+        ..DeleteParams::default()
+    };
+    // Set once a DELETE was sent and its answer lost: from then on, absence means deleted.
+    let mut lost = false;
+    let mut attempt = 0u32;
+    loop {
+        if let Some(reason) = run.not_sending() {
+            return Outcome::NotSent { reason };
+        }
+        // Without a live watch, or after a lost answer, read the stream first.
+        if lost || !run.view.is_live() {
+            match read_stream(run, d).await {
+                Sent::Answered(Ok(read)) => run.view.record(&d.namespace, &d.stream, read),
+                Sent::Answered(Err(e)) => {
+                    let ctx = ApiContext {
+                        verb: "get",
+                        resource: "imagestreams",
+                        group: crate::model::GROUP,
+                        namespace: Some(&d.namespace),
+                        url: &run.cluster.url,
+                    };
+                    let why = api_error(e, &ctx).message;
+                    return Outcome::Failed {
+                        reason: if lost {
+                            format!(
+                                "the delete's answer was lost and the tag could not be read back, so whether it was deleted is unknown: {why}"
+                            )
+                        } else {
+                            format!("could not re-read the stream before deleting: {why}")
+                        },
+                    };
+                }
+                Sent::Stopped(reason) => return Outcome::NotSent { reason },
+                Sent::Abandoned => return unknown(lost),
+            }
+        }
+        let current = run.view.get(&d.namespace, &d.stream);
+        match (run.guard)(d, current.as_ref(), &run.view) {
+            Verdict::Gone if lost => return Outcome::Deleted,
+            Verdict::Gone => return Outcome::AlreadyGone,
+            Verdict::Keep(reason) if lost => {
+                return Outcome::Failed {
+                    reason: format!(
+                        "the delete's answer was lost and the tag is still present ({reason})"
+                    ),
+                };
+            }
+            Verdict::Keep(reason) => return Outcome::Skipped { reason },
+            Verdict::Delete => {}
+        }
+        let sent = tokio::select! {
+            r = api.delete(&name, &params) => Sent::Answered(r.map(|_| ())),
+            _ = run.stop.abandoned() => Sent::Abandoned,
+        };
+        let err = match sent {
+            Sent::Answered(Ok(())) => return Outcome::Deleted,
+            Sent::Abandoned => return unknown(true),
+            Sent::Stopped(reason) => return Outcome::NotSent { reason },
+            Sent::Answered(Err(e)) => e,
+        };
+        match &err {
+            kube::Error::Api(s) if s.code == 404 => {
+                return if lost {
+                    Outcome::Deleted
+                } else {
+                    Outcome::AlreadyGone
+                };
+            }
+            kube::Error::Api(s) if s.code == 409 => {
+                return Outcome::Skipped {
+                    reason: "the image stream was replaced since the plan (its UID changed)".into(),
+                };
+            }
+            _ => {}
+        }
+        let answer_lost = is_answer_lost(&err);
+        let retry_after = retryable(&err);
+        if (answer_lost || retry_after.is_some()) && attempt < run.retry.retries {
+            attempt += 1;
+            run.retries.fetch_add(1, Ordering::SeqCst);
+            if answer_lost {
+                // The server may have applied it: read before deciding to send it again.
+                lost = true;
+                continue;
+            }
+            let wait = backoff_for(run.retry, attempt - 1, retry_after.flatten());
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => continue,
+                _ = run.stop.stopped() => return if lost { unknown(true) } else {
+                    Outcome::NotSent { reason: "interrupted".into() }
+                },
+            }
+        }
+        if answer_lost {
+            // Out of retries with the last answer lost: say what reading the tag shows.
+
+            if let Sent::Answered(Ok(read)) = read_stream(run, d).await {
+                let present = read.as_ref().and_then(|s| s.current(&d.tag)).is_some();
+                return if present {
+                    Outcome::Failed {
+                        reason: format!("still present: {}", error_chain(&err)),
+                    }
+                } else {
+                    Outcome::Deleted
+                };
+            }
+            return unknown(true);
+        }
+        let forbidden = matches!(&err, kube::Error::Api(s) if s.code == 403);
+        if forbidden {
+            run.forbidden.store(true, Ordering::SeqCst);
+        }
+        let ctx = ApiContext {
+            verb: "delete",
+            resource: "imagestreamtags",
+            group: crate::model::GROUP,
+            namespace: Some(&d.namespace),
+            url: &run.cluster.url,
+        };
+        return Outcome::Failed {
+            reason: api_error(err, &ctx).message,
+        };
+    }
+}
+
+fn unknown(sent: bool) -> Outcome {
+    if sent {
+        Outcome::Failed {
+            reason: "interrupted while its delete was in flight: whether it was deleted is unknown; run again to finish".into(),
+        }
+    } else {
+        Outcome::NotSent {
+            reason: "interrupted".into(),
+        }
+    }
+}
+
+/// A transport failure after the request may have reached the server: a reset, a timeout.
+/// (Connection refused and TLS failures happen before anything is sent.)
+fn is_answer_lost(e: &kube::Error) -> bool {
+    match e {
+        kube::Error::HyperError(_) | kube::Error::Service(_) => {
+            let text = error_chain(e).to_lowercase();
+            !(text.contains("certificate")
+                || text.contains("connection refused")
+                || text.contains("dns error"))
+        }
+        _ => false,
+    }
+}
+
+/// GET of the deletion's stream, with retries that stop on a signal: `Ok(None)` is a 404.
+async fn read_stream(run: &Run, d: &Deletion) -> Sent<Option<ImageStream>> {
+    let api: Api<ImageStream> = Api::namespaced(run.cluster.client.clone(), &d.namespace);
+    let mut attempt = 0u32;
+    loop {
+        if run.stop.is_stopped() {
+            return Sent::Stopped("interrupted".into());
+        }
+        let res = tokio::select! {
+            r = api.get(&d.stream) => r,
+            _ = run.stop.abandoned() => return Sent::Abandoned,
+        };
+        match res {
+            Ok(s) => return Sent::Answered(Ok(Some(s))),
+            Err(kube::Error::Api(s)) if s.code == 404 => return Sent::Answered(Ok(None)),
+            Err(e) => match retryable(&e) {
+                Some(after) if attempt < run.retry.retries => {
+                    run.retries.fetch_add(1, Ordering::SeqCst);
+                    let wait = backoff_for(run.retry, attempt, after);
+                    attempt += 1;
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = run.stop.stopped() => return Sent::Stopped("interrupted".into()),
+                    }
+                }
+                _ => return Sent::Answered(Err(e)),
+            },
+        }
+    }
 }
 
 impl Run {
     fn not_sending(&self) -> Option<String> {
-        if self.stop.load(Ordering::SeqCst) {
-            Some("not sent: interrupted".into())
+        if self.stop.is_stopped() {
+            Some("interrupted".into())
         } else if self.forbidden.load(Ordering::SeqCst) {
-            Some("not sent: an earlier delete was forbidden".into())
+            Some("an earlier delete was forbidden".into())
         } else {
             None
         }

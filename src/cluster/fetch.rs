@@ -65,6 +65,35 @@ pub async fn list_image_streams_as<T>(
     convert: impl Fn(ImageStream) -> T,
     key: impl Fn(&T) -> (&str, &str),
 ) -> Result<Vec<T>> {
+    Ok(list_at(cluster, scope, selector, names, convert, key)
+        .await?
+        .0)
+}
+
+/// Every stream of `scope` and the resourceVersion of the LIST, to watch from.
+pub async fn list_image_streams_at(
+    cluster: &Cluster,
+    scope: &Scope,
+) -> Result<(Vec<ImageStream>, String)> {
+    list_at(
+        cluster,
+        scope,
+        None,
+        &[],
+        |s| s,
+        |s| (s.namespace(), s.name()),
+    )
+    .await
+}
+
+async fn list_at<T>(
+    cluster: &Cluster,
+    scope: &Scope,
+    selector: Option<&str>,
+    names: &[String],
+    convert: impl Fn(ImageStream) -> T,
+    key: impl Fn(&T) -> (&str, &str),
+) -> Result<(Vec<T>, String)> {
     let api: Api<ImageStream> = match scope {
         Scope::Namespace(ns) => Api::namespaced(cluster.client.clone(), ns),
         Scope::All => Api::all(cluster.client.clone()),
@@ -81,6 +110,8 @@ pub async fn list_image_streams_as<T>(
         params = params.labels(sel);
     }
     let mut streams = Vec::new();
+    // A paged LIST is one consistent snapshot, at the first page's resourceVersion.
+    let mut version = None;
     loop {
         let (page, _) = with_retries(RetryPolicy::default(), || api.list(&params)).await;
         let page = match page {
@@ -90,6 +121,9 @@ pub async fn list_image_streams_as<T>(
             }
             Err(e) => return Err(api_error(e, &ctx)),
         };
+        if version.is_none() {
+            version = page.metadata.resource_version.clone();
+        }
         streams.extend(
             page.items
                 .into_iter()
@@ -125,7 +159,7 @@ pub async fn list_image_streams_as<T>(
         )));
     }
     streams.sort_by(|a, b| key(a).cmp(&key(b)));
-    Ok(streams)
+    Ok((streams, version.unwrap_or_default()))
 }
 
 /// A 404 on a LIST means the resource type is unknown: tell a non-OpenShift cluster apart.

@@ -7,13 +7,17 @@ mod fetch;
 mod retry;
 mod sizes;
 mod trim;
+mod watch;
 mod workloads;
 
-pub use apply::{ApplyOptions, ApplyReport, Deletion, Outcome, apply};
+pub use apply::{
+    ApplyOptions, ApplyReport, Deletion, Guard, Outcome, Stop, Verdict, apply, on_signals,
+};
 pub use client::{Cluster, connect};
 pub use errors::{ApiContext, api_error, auth_error};
-pub use fetch::{Scope, list_image_streams, list_image_streams_as};
-pub use retry::{RetryPolicy, retryable, with_retries};
+pub use fetch::{Scope, list_image_streams, list_image_streams_as, list_image_streams_at};
+pub use retry::{RetryPolicy, backoff_for, retryable, with_retries};
 pub use sizes::{Sizes, gather as gather_sizes};
 pub use trim::{StreamTrim, TrimOutcome, trim};
+pub use watch::StreamView;
 pub use workloads::{WORKLOADS, WorkloadImages, workload_images};

@@ -69,16 +69,22 @@ where
                 Some(after) if attempt < policy.retries => {
                     // On a 429, wait at least what the server asked, plus up to half again:
                     // requests throttled together must not all come back in the same instant.
-                    let wait = match after {
-                        Some(after) => after + spread(after / 2),
-                        None => backoff(policy, attempt),
-                    };
+                    let wait = backoff_for(policy, attempt, after);
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
                 _ => return (Err(e), attempt),
             },
         }
+    }
+}
+
+/// How long to wait before retry number `attempt + 1`: the server's `Retry-After` spread over
+/// up to half again as much, else jittered exponential backoff.
+pub fn backoff_for(policy: RetryPolicy, attempt: u32, retry_after: Option<Duration>) -> Duration {
+    match retry_after {
+        Some(after) => after + spread(after / 2),
+        None => backoff(policy, attempt),
     }
 }
 

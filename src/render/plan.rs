@@ -29,7 +29,9 @@ pub fn plan_table(plan: &Plan, palette: Palette, now: Timestamp, namespaces: boo
                     (format!("keep, trim {}", t.trim.len()), Color::DarkYellow)
                 }
                 Action::Keep if t.is_protected() => ("keep".to_owned(), Color::DarkYellow),
-                Action::Keep if matches!(t.reason(), Some(Reason::NotMatched)) => {
+                Action::Keep
+                    if matches!(t.reason(), Some(Reason::NotMatched | Reason::NotAVersion)) =>
+                {
                     ("untouched".to_owned(), Color::Grey)
                 }
                 Action::Keep => ("keep".to_owned(), Color::DarkGreen),
@@ -98,8 +100,12 @@ pub fn report(apply: &ApplyReport, trims: &[TrimOutcome], palette: Palette) -> S
     let gone = apply.count(|o| matches!(o, Outcome::AlreadyGone));
     let skipped = apply.count(|o| matches!(o, Outcome::Skipped { .. }));
     let failed = apply.failed();
+    let not_sent = apply.count(|o| matches!(o, Outcome::NotSent { .. }));
     let mut out =
         format!("deleted {deleted}, already gone {gone}, skipped {skipped}, failed {failed}");
+    if not_sent > 0 {
+        out.push_str(&format!(", not sent {not_sent}"));
+    }
     let trimmed: usize = trims.iter().map(|t| t.trimmed).sum();
     if !trims.is_empty() {
         out.push_str(&format!("; trimmed {}", plural(trimmed, "revision")));
@@ -135,10 +141,18 @@ pub fn report(apply: &ApplyReport, trims: &[TrimOutcome], palette: Palette) -> S
         )));
         out.push('\n');
     }
+    // Not-sent tags are counted, never listed: a signal in a 16,000-tag run is one line.
     if apply.interrupted {
-        out.push_str(
-            &palette.warn("interrupted: deletes not yet sent were not sent; run again to finish"),
-        );
+        out.push_str(&palette.warn(&format!(
+            "interrupted: {} not sent; run again to finish",
+            plural(not_sent, "delete")
+        )));
+        out.push('\n');
+    } else if not_sent > 0 {
+        out.push_str(&palette.warn(&format!(
+            "{} not sent after an earlier delete was forbidden",
+            plural(not_sent, "delete")
+        )));
         out.push('\n');
     }
     if deleted > 0 {

@@ -1,0 +1,681 @@
+//! `prune`, as a pipeline of named stages: gather → plan → show → confirm → apply → report.
+//!
+//! # What protects a tag, and where it is read
+//!
+//! The planner ([`crate::plan`]) decides; this module gathers what it decides on:
+//! - the streams of the scope (`-n` or `-A`), all of them, because a spec tag of any stream may
+//!   refer to a tag being pruned (`from` an `ImageStreamTag` or `ImageStreamImage`, or a
+//!   `DockerImage` into the integrated registry: see [`crate::references`]);
+//! - the workloads of the scope (every kind `oc adm prune images` checks: see
+//!   [`crate::inuse`] for the ways they name images);
+//! - the **consumer namespaces**: on OpenShift a team builds in one namespace and runs in others,
+//!   whose service accounts are bound to `system:image-puller` in the building one and pull
+//!   `…/<building-ns>/<stream>:<tag>` or `@sha256:…`, or tag from it
+//!   (`from: {kind: ImageStreamTag, namespace: <building-ns>}`). Their workloads and spec tags
+//!   protect as the scope's own do. `--consumers NS,…` names them; `-A` covers them all.
+//!
+//! What cannot be read is one warning line each, and `--yes` then refuses to delete unless
+//! `--ignore-in-use`: an unattended run never deletes on a partial view.
+//!
+//! # Between the confirmation and the DELETEs
+//!
+//! After the user said yes, [`apply`] gathers everything again and plans again: a tag is deleted
+//! only if it is in the confirmed plan **and** the same planner, on the fresh state, still
+//! deletes it with the same image in the same stream (same UID). Then each DELETE is decided
+//! once more on the watched state of its stream (see [`crate::cluster::apply`] for the window
+//! that remains).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+
+use crate::cli::{Config, OutputArg, Prune};
+use crate::cluster::{
+    self, ApplyOptions, ApplyReport, Cluster, Deletion, Guard, Outcome, RetryPolicy, Scope, Stop,
+    StreamTrim, StreamView, TrimOutcome, Verdict,
+};
+use crate::error::{Error, Result};
+use crate::model::ImageStream;
+use crate::plan::{self, Plan, PlanOptions};
+use crate::render::{self, Palette, output};
+use crate::{confirm, inuse};
+
+/// Everything the planner decides on, read from the cluster.
+struct Gathered {
+    /// The streams to plan (the selector's and the named ones).
+    planned: Vec<ImageStream>,
+    /// Every stream of the scope, and the resourceVersion of that LIST (to watch from).
+    scope_streams: Vec<ImageStream>,
+    scope_version: String,
+    /// The consumer namespaces' streams: their spec tags may refer to ours.
+    consumer_streams: Vec<ImageStream>,
+    /// The consumer namespaces checked.
+    consumers: Vec<String>,
+    /// What the workloads use, and the spec references of all the streams above.
+    context: plan::Context,
+    /// One sentence per thing that could not be checked.
+    unchecked: Vec<String>,
+}
+
+/// How the run prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Out {
+    Table,
+    /// `-o json|yaml`: one `PruneRun` document on stdout.
+    Document,
+    /// `-o name`: one `imagestreamtag/<stream>:<tag>` per deletion.
+    Names,
+}
+
+pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -> Result<()> {
+    let scope = Scope::of(cluster);
+    let out = match cfg.output {
+        OutputArg::Json | OutputArg::Yaml => Out::Document,
+        OutputArg::Name => Out::Names,
+        OutputArg::Table | OutputArg::Wide => Out::Table,
+    };
+    let scope_text = match &scope {
+        Scope::Namespace(ns) => format!("in namespace {ns:?}"),
+        Scope::All => "across all namespaces".to_owned(),
+    };
+
+    // gather
+    let state = gather(cluster, &scope, cfg.selector.as_deref(), p).await?;
+    for why in &state.unchecked {
+        note(&format!("{} {why}", palette.warn("warning:")));
+    }
+    if !state.consumers.is_empty() && out == Out::Table {
+        eprintln!(
+            "Also checked for images in use: consumer namespace{} {}.",
+            if state.consumers.len() == 1 { "" } else { "s" },
+            state.consumers.join(", ")
+        );
+    }
+
+    // plan
+    let now = Timestamp::now();
+    let options = plan_options(p, now);
+    let mut plan = plan::build(&state.planned, &state.context, &options);
+    // Space is measured over every stream in scope: a layer shared with a stream we do not
+    // prune is not freed.
+    let sizes = cluster::gather_sizes(cluster, &state.scope_streams, p.concurrency).await;
+    let accounting = crate::usage::Accounting::new(&state.scope_streams, &sizes.index);
+
+    // show
+    let asking = !p.yes && !p.dry_run;
+    if plan.streams.is_empty() && out != Out::Document {
+        eprintln!("{}", nothing_found(&scope, cfg.selector.as_deref()));
+        return Ok(());
+    }
+    let table = || render::plan::plan_table(&plan, palette, now, cluster.all_namespaces) + "\n";
+    match out {
+        Out::Table => print(&table())?,
+        // The user must see what they confirm, also when stdout is a machine format.
+        _ if asking && confirm::interactive() => eprint!("{}", crate::redact::redact(&table())),
+        _ => {}
+    }
+    let nothing_to_do = plan.is_empty();
+    if nothing_to_do || p.dry_run {
+        let freed = freed_by(&accounting, &plan);
+        match out {
+            Out::Document => print_document(cfg, &plan, true, freed, None)?,
+            Out::Names => print(&names(
+                plan.deletions().map(|(s, t, _)| (s.name.as_str(), t)),
+            ))?,
+            Out::Table => {}
+        }
+        if nothing_to_do {
+            eprintln!("Nothing to prune {scope_text}.");
+        } else {
+            eprintln!(
+                "Dry run: would {}, freeing {}. Nothing was changed.",
+                render::plan::summary(&plan, &scope_text, &cluster.context),
+                crate::usage::human_size(freed)
+            );
+        }
+        return Ok(());
+    }
+    if !state.unchecked.is_empty() && !p.ignore_in_use && p.yes {
+        return Err(Error::refused(
+            "refusing to delete unattended: some workloads or namespaces could not be checked for images in use (see the warnings); grant what they name, or pass --ignore-in-use",
+        ));
+    }
+
+    // confirm
+    let stop = Arc::new(Stop::default());
+    let listener = cluster::on_signals(stop.clone(), confirm::on_interrupt);
+    if asking {
+        plan = confirm_plan(
+            plan,
+            p.interactive,
+            &accounting,
+            &scope_text,
+            &cluster.context,
+        )?;
+    }
+
+    // apply
+    let apply_options = ApplyOptions {
+        concurrency: p.concurrency,
+        retry: RetryPolicy::default(),
+        progress: out == Out::Table && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    confirm::applying();
+    let applied = apply(cluster, &scope, cfg, p, &plan, stop.clone(), &apply_options).await?;
+    let trims = if applied.interrupted {
+        Vec::new()
+    } else {
+        cluster::trim(cluster, trims_of(&plan), RetryPolicy::default()).await
+    };
+    listener.abort();
+
+    // report
+    let freed = freed_by_outcome(&accounting, &plan, &applied, &trims);
+    match out {
+        Out::Document => {
+            let result = PruneResult {
+                deletions: applied
+                    .results
+                    .iter()
+                    .map(|(deletion, outcome)| DeletionResult { deletion, outcome })
+                    .collect(),
+                trims: &trims,
+                interrupted: applied.interrupted,
+                retries: applied.retries,
+            };
+            print_document(cfg, &plan, false, freed, Some(result))?;
+        }
+        Out::Names => print(&names(
+            applied
+                .deleted()
+                .map(|d| (d.stream.as_str(), d.tag.as_str())),
+        ))?,
+        Out::Table => {}
+    }
+    if out != Out::Document {
+        eprint!(
+            "{}",
+            crate::redact::redact(&render::plan::report(&applied, &trims, palette))
+        );
+        eprintln!(
+            "Freed {} in the API's view.",
+            crate::usage::human_size(freed)
+        );
+    }
+    let failed = applied.failed() + trims.iter().filter(|t| t.error.is_some()).count();
+    if failed > 0 {
+        return Err(Error::runtime(format!(
+            "{} could not be pruned (see above)",
+            render::plan::plural(failed, "item")
+        )));
+    }
+    if applied.interrupted {
+        return Err(Error::runtime(
+            "interrupted before every planned tag was deleted; run again to finish",
+        ));
+    }
+    Ok(())
+}
+
+fn plan_options(p: &Prune, now: Timestamp) -> PlanOptions {
+    PlanOptions {
+        keep: p.keep.unwrap_or(usize::MAX),
+        selector: p.selector.clone(),
+        keep_younger_than: p.keep_younger_than,
+        now,
+        ignore_in_use: p.ignore_in_use,
+        keep_revisions: p.keep_revisions,
+    }
+}
+
+/// Reads the streams, workloads and consumer namespaces the plan is decided on.
+async fn gather(
+    cluster: &Cluster,
+    scope: &Scope,
+    selector: Option<&str>,
+    p: &Prune,
+) -> Result<Gathered> {
+    let planned = async {
+        if selector.is_some() || !p.streams.is_empty() {
+            cluster::list_image_streams(cluster, scope, selector, &p.streams)
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let all = cluster::list_image_streams_at(cluster, scope);
+    let workloads = async {
+        if p.ignore_in_use {
+            cluster::WorkloadImages::default()
+        } else {
+            cluster::workload_images(cluster, scope).await
+        }
+    };
+    let (planned, all, workloads) = tokio::join!(planned, all, workloads);
+    let (scope_streams, scope_version) = all?;
+    let planned = planned?.unwrap_or_else(|| scope_streams.clone());
+    let mut uses = workloads.uses;
+    let mut unchecked = workloads.unchecked;
+
+    let (consumers, consumer_unchecked) = consumer_namespaces(cluster, scope, p).await;
+    unchecked.extend(consumer_unchecked);
+    let mut consumer_streams = Vec::new();
+    let reads = consumers.iter().map(|ns| read_consumer(cluster, ns, p));
+    for (ns, streams, workloads) in futures_util::future::join_all(reads).await {
+        match streams {
+            Ok(s) => consumer_streams.extend(s),
+            Err(e) => unchecked.push(format!(
+                "could not check the spec tags of consumer namespace {ns:?}: {}",
+                e.message
+            )),
+        }
+        uses.extend(
+            workloads
+                .uses
+                .into_iter()
+                .map(|(who, refs)| (format!("{ns}/{who}"), refs)),
+        );
+        unchecked.extend(
+            workloads
+                .unchecked
+                .into_iter()
+                .map(|why| format!("in consumer namespace {ns:?}: {why}")),
+        );
+    }
+    let context: Vec<ImageStream> = scope_streams
+        .iter()
+        .chain(&consumer_streams)
+        .cloned()
+        .collect();
+    let context = plan::Context {
+        in_use: inuse::resolve(&uses, &context),
+        references: plan::spec_references(&context),
+    };
+    Ok(Gathered {
+        planned,
+        scope_streams,
+        scope_version,
+        consumer_streams,
+        consumers,
+        context,
+        unchecked,
+    })
+}
+
+/// The namespaces that pull from the pruned one: `--consumers`, else those bound to an
+/// image-pulling role in it; none with `-A` (every namespace is already in scope).
+async fn consumer_namespaces(
+    cluster: &Cluster,
+    scope: &Scope,
+    p: &Prune,
+) -> (Vec<String>, Vec<String>) {
+    let Scope::Namespace(ns) = scope else {
+        return (Vec::new(), Vec::new());
+    };
+    if let Some(given) = &p.consumers {
+        let mut list: Vec<String> = given.iter().filter(|c| *c != ns).cloned().collect();
+        list.sort();
+        list.dedup();
+        return (list, Vec::new());
+    }
+    // Discovery through RoleBindings lands with the consumers module.
+    let _ = cluster;
+    (Vec::new(), Vec::new())
+}
+
+async fn read_consumer(
+    cluster: &Cluster,
+    ns: &str,
+    p: &Prune,
+) -> (String, Result<Vec<ImageStream>>, cluster::WorkloadImages) {
+    let scope = Scope::Namespace(ns.to_owned());
+    let streams = cluster::list_image_streams(cluster, &scope, None, &[]);
+    let workloads = async {
+        if p.ignore_in_use {
+            cluster::WorkloadImages::default()
+        } else {
+            cluster::workload_images(cluster, &scope).await
+        }
+    };
+    let (streams, workloads) = tokio::join!(streams, workloads);
+    (ns.to_owned(), streams, workloads)
+}
+
+/// Asks (after `--interactive`'s choice); the confirmed plan, or why not.
+fn confirm_plan(
+    plan: Plan,
+    interactive: bool,
+    accounting: &crate::usage::Accounting,
+    scope_text: &str,
+    context: &str,
+) -> Result<Plan> {
+    let summary = render::plan::summary(&plan, scope_text, context);
+    if !confirm::interactive() {
+        return Err(Error::refused(format!(
+            "refusing to {summary} without confirmation: no terminal to ask on; pass --yes to delete unattended, or --dry-run to only show the plan"
+        )));
+    }
+    let plan = if interactive {
+        let plan = choose(plan)?;
+        if plan.is_empty() {
+            return Err(Error::refused("nothing selected: nothing was deleted"));
+        }
+        plan
+    } else {
+        plan
+    };
+    let question = format!(
+        "{} (frees {})?",
+        capitalise(&render::plan::summary(&plan, scope_text, context)),
+        crate::usage::human_size(freed_by(accounting, &plan))
+    );
+    if !confirm::ask(&question)? {
+        return Err(Error::refused("declined: nothing was deleted"));
+    }
+    Ok(plan)
+}
+
+/// Re-reads and re-plans, keeps what is still planned, and deletes it.
+async fn apply(
+    cluster: &Cluster,
+    scope: &Scope,
+    cfg: &Config,
+    p: &Prune,
+    confirmed: &Plan,
+    stop: Arc<Stop>,
+    opts: &ApplyOptions,
+) -> Result<ApplyReport> {
+    let fresh = gather(cluster, scope, cfg.selector.as_deref(), p).await?;
+    let options = plan_options(p, Timestamp::now());
+    let fresh_plan = plan::build(&fresh.planned, &fresh.context, &options);
+    let mut decided = Vec::new();
+    let mut deletions = Vec::new();
+    for (s, tag, digest) in confirmed.deletions() {
+        let d = Deletion {
+            namespace: s.namespace.clone(),
+            stream: s.name.clone(),
+            tag: tag.to_owned(),
+            digest: digest.to_owned(),
+            uid: s.uid.clone(),
+        };
+        match still_planned(&fresh_plan, &d) {
+            Verdict::Delete => deletions.push(d),
+            Verdict::Gone => decided.push((d, Outcome::AlreadyGone)),
+            Verdict::Keep(reason) => decided.push((d, Outcome::Skipped { reason })),
+        }
+    }
+    if deletions.is_empty() {
+        decided.sort_by(|a, b| a.0.cmp(&b.0));
+        return Ok(ApplyReport {
+            results: decided,
+            ..ApplyReport::default()
+        });
+    }
+    let view = Arc::new(
+        StreamView::start(
+            cluster,
+            scope,
+            fresh.scope_streams.clone(),
+            &fresh.scope_version,
+        )
+        .await,
+    );
+    let guard = guard(&fresh, options);
+    let mut report = cluster::apply(cluster, deletions, view, guard, stop, opts).await;
+    report.results.extend(decided);
+    report.results.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(report)
+}
+
+/// Whether `plan` deletes `d`'s tag with the same image in the same stream.
+fn still_planned(plan: &Plan, d: &Deletion) -> Verdict {
+    let Some(s) = plan.stream(&d.namespace, &d.stream) else {
+        return Verdict::Gone;
+    };
+    if d.uid.is_some() && s.uid != d.uid {
+        return Verdict::Keep(
+            "the image stream was replaced since the plan (its UID changed)".into(),
+        );
+    }
+    let Some(t) = s.tag(&d.tag) else {
+        return Verdict::Gone;
+    };
+    if t.revisions == 0 {
+        return Verdict::Gone;
+    }
+    if t.digest.as_deref().unwrap_or_default() != d.digest {
+        return Verdict::Keep(format!(
+            "changed since the plan: now {} (planned {})",
+            render::short_digest(t.digest.as_deref().unwrap_or_default()),
+            render::short_digest(&d.digest)
+        ));
+    }
+    if !t.is_delete() {
+        let why: Vec<String> = t.reasons.iter().map(ToString::to_string).collect();
+        return Verdict::Keep(format!("no longer planned: {}", why.join("; ")));
+    }
+    Verdict::Delete
+}
+
+/// The per-DELETE decision: the planner again, on the stream as the view has it now, with
+/// spec references recomputed whenever the view changed.
+fn guard(fresh: &Gathered, options: PlanOptions) -> Guard {
+    let in_use = fresh.context.in_use.clone();
+    let consumer_streams = fresh.consumer_streams.clone();
+    let cached: Mutex<Option<(u64, Arc<plan::Context>)>> = Mutex::new(None);
+    Arc::new(
+        move |d: &Deletion, current: Option<&ImageStream>, view: &StreamView| {
+            let Some(stream) = current else {
+                return Verdict::Gone;
+            };
+            let ctx = {
+                let (version, streams) = view.streams(None);
+                let mut slot = cached.lock().unwrap_or_else(|e| e.into_inner());
+                match &*slot {
+                    Some((v, ctx)) if *v == version => ctx.clone(),
+                    _ => {
+                        let all: Vec<ImageStream> = streams
+                            .into_iter()
+                            .chain(consumer_streams.clone())
+                            .collect();
+                        let ctx = Arc::new(plan::Context {
+                            in_use: in_use.clone(),
+                            references: plan::spec_references(&all),
+                        });
+                        *slot = Some((version, ctx.clone()));
+                        ctx
+                    }
+                }
+            };
+            let mut opts = options.clone();
+            opts.now = Timestamp::now();
+            let plan = plan::build(std::slice::from_ref(stream), &ctx, &opts);
+            still_planned(&plan, d)
+        },
+    )
+}
+
+/// What `prune -o json|yaml` prints: the plan, and what applying it did.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PruneDocument<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    dry_run: bool,
+    /// Bytes no longer referenced by any remaining tag or revision of the namespace, in the
+    /// API's view: the registry's pruner reclaims them later. After a run, of what was
+    /// actually deleted and trimmed.
+    freed_bytes: u64,
+    plan: &'a Plan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<PruneResult<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PruneResult<'a> {
+    deletions: Vec<DeletionResult<'a>>,
+    trims: &'a [TrimOutcome],
+    interrupted: bool,
+    retries: u32,
+}
+
+#[derive(serde::Serialize)]
+struct DeletionResult<'a> {
+    #[serde(flatten)]
+    deletion: &'a Deletion,
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+}
+
+fn print_document(
+    cfg: &Config,
+    plan: &Plan,
+    dry_run: bool,
+    freed_bytes: u64,
+    result: Option<PruneResult<'_>>,
+) -> Result<()> {
+    let doc = PruneDocument {
+        api_version: crate::inventory::API_VERSION,
+        kind: "PruneRun",
+        dry_run,
+        freed_bytes,
+        plan,
+        result,
+    };
+    print(&match cfg.output {
+        OutputArg::Yaml => output::yaml(&doc)?,
+        _ => output::json(&doc)?,
+    })
+}
+
+/// `imagestreamtag/<stream>:<tag>` lines, as `oc delete istag -o name` prints them.
+fn names<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    tags.map(|(stream, tag)| format!("imagestreamtag/{stream}:{tag}\n"))
+        .collect()
+}
+
+/// `--interactive`: the user deselects deletions; deselected tags are kept, and said so.
+fn choose(mut plan: Plan) -> Result<Plan> {
+    let items: Vec<(usize, usize)> = plan
+        .streams
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.tags
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.is_delete())
+                .map(move |(ti, _)| (si, ti))
+        })
+        .collect();
+    let namespaces = {
+        let mut ns: Vec<&str> = plan.streams.iter().map(|s| s.namespace.as_str()).collect();
+        ns.dedup();
+        ns.len() > 1
+    };
+    let labels: Vec<String> = items
+        .iter()
+        .map(|&(si, ti)| {
+            let s = &plan.streams[si];
+            if namespaces {
+                format!("{}/{}:{}", s.namespace, s.name, s.tags[ti].tag)
+            } else {
+                format!("{}:{}", s.name, s.tags[ti].tag)
+            }
+        })
+        .collect();
+    let chosen = confirm::choose("Tags to delete (space toggles, enter accepts)", &labels)?;
+    for (i, &(si, ti)) in items.iter().enumerate() {
+        if !chosen.contains(&i) {
+            let t = &mut plan.streams[si].tags[ti];
+            t.action = plan::Action::Keep;
+            t.reasons = vec![plan::Reason::Deselected];
+        }
+    }
+    Ok(plan)
+}
+
+/// What the plan would free: its deleted tags and trimmed revisions, measured together.
+fn freed_by(accounting: &crate::usage::Accounting, plan: &Plan) -> u64 {
+    let mut removal = crate::usage::Removal::new();
+    for (s, tag, _) in plan.deletions() {
+        removal.tag(&s.namespace, &s.name, tag);
+    }
+    for (s, t, r) in plan.trims() {
+        removal.revision(&s.namespace, &s.name, &t.tag, &r.digest);
+    }
+    accounting.freed_by(&removal)
+}
+
+/// What the run freed: the tags it deleted and the revisions of the streams it trimmed.
+fn freed_by_outcome(
+    accounting: &crate::usage::Accounting,
+    plan: &Plan,
+    applied: &ApplyReport,
+    trims: &[TrimOutcome],
+) -> u64 {
+    let mut removal = crate::usage::Removal::new();
+    for d in applied.deleted() {
+        removal.tag(&d.namespace, &d.stream, &d.tag);
+    }
+    let trimmed: BTreeMap<(&str, &str), bool> = trims
+        .iter()
+        .map(|t| ((t.namespace.as_str(), t.stream.as_str()), t.error.is_none()))
+        .collect();
+    for (s, t, r) in plan.trims() {
+        if trimmed.get(&(s.namespace.as_str(), s.name.as_str())) == Some(&true) {
+            removal.revision(&s.namespace, &s.name, &t.tag, &r.digest);
+        }
+    }
+    accounting.freed_by(&removal)
+}
+
+fn trims_of(plan: &Plan) -> Vec<StreamTrim> {
+    plan.streams
+        .iter()
+        .filter(|s| s.trim_count() > 0)
+        .map(|s| StreamTrim {
+            namespace: s.namespace.clone(),
+            stream: s.name.clone(),
+            tags: s
+                .tags
+                .iter()
+                .filter(|t| !t.trim.is_empty())
+                .map(|t| {
+                    (
+                        t.tag.clone(),
+                        t.trim.iter().map(|r| r.digest.clone()).collect(),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+pub fn nothing_found(scope: &Scope, selector: Option<&str>) -> String {
+    let sel = selector
+        .map(|s| format!(" matching {s:?}"))
+        .unwrap_or_default();
+    match scope {
+        Scope::Namespace(ns) => format!("No image streams found in namespace {ns}{sel}."),
+        Scope::All => format!("No image streams found in any namespace{sel}."),
+    }
+}
+
+fn note(text: &str) {
+    eprintln!("{}", crate::redact::redact(text));
+}
+
+fn print(text: &str) -> Result<()> {
+    crate::app::print(text)
+}
