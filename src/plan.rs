@@ -167,7 +167,11 @@ impl fmt::Display for Action {
 /// Why a tag is kept or deleted. Serialized with a `kind` field: `{"kind":"newest","rank":1,
 /// "of":21}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Reason {
     /// The selector does not match the tag: it is never a candidate.
     NotMatched,
