@@ -154,7 +154,7 @@ impl Store {
             uid_seq: 0,
             shuffle: 0x9e37_79b9_7f4a_7c15,
             clock: None,
-            events: EventLog::default(),
+            events: EventLog::starting_at(400),
         }
     }
 

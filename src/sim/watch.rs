@@ -102,6 +102,16 @@ impl Default for EventLog {
     }
 }
 
+impl EventLog {
+    /// An empty log of a store whose resourceVersion is `rv`: watches from before it are too old.
+    pub fn starting_at(rv: u64) -> EventLog {
+        EventLog {
+            floor: rv,
+            ..EventLog::default()
+        }
+    }
+}
+
 fn rv_of(s: &ImageStream) -> u64 {
     s.metadata
         .resource_version
