@@ -6,6 +6,8 @@
 //! - [`http`]: routing, authentication, knobs (latency, 429, faults), RBAC ([`rbac`]);
 //!   [`discovery`]: `/version`, `/api`, `/apis`; [`table`]: server-side Table output.
 //! - [`tls`]: a CA + server certificate generated at start; [`kubeconfig`]: a kubeconfig for it.
+//! - [`watch`]: the bounded event log of imagestreams and streamed `?watch=true` answers;
+//!   [`hooks`]: one-shot changes or lost answers on the n-th matching request.
 
 // Errors are whole `Status` bodies, as the apiserver answers; they are the cold path of a test
 // server, so boxing them buys nothing but noise.
