@@ -287,3 +287,134 @@ fn the_sim_binary_rejects_bad_flags() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// Reads lines of a child's stdout on a thread; `expect` waits for a line.
+struct Lines {
+    rx: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Lines {
+    fn new(stdout: std::process::ChildStdout) -> Lines {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Lines {
+            rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits until `n` lines satisfy `f`.
+    fn expect(&mut self, what: &str, n: usize, f: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.seen.iter().filter(|l| f(l)).count() < n {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => panic!("no {n}× {what} within 30 s; saw {:?}", self.seen),
+            }
+        }
+    }
+}
+
+struct Kill(std::process::Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Env {
+    /// Starts a long-running kubectl; it is killed when the result is dropped.
+    fn kubectl_bg(&self, bin: &Path, args: &[&str]) -> (Kill, Lines) {
+        let cache = tempfile::tempdir_in(self.dir.path()).unwrap().keep();
+        let mut child = Command::new(bin)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("--cache-dir")
+            .arg(cache)
+            .args(args)
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        (Kill(child), Lines::new(stdout))
+    }
+
+    fn wait_for_watches(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self
+            .sim
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/imagestreams") && r.query.contains("watch=true"))
+            .count()
+            < n
+        {
+            assert!(Instant::now() < deadline, "kubectl never watched");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn kubectl_watches_streams() {
+    let Some(k) = find(KUBECTL) else { return };
+    let e = env();
+    let (_names, mut names) = e.kubectl_bg(
+        &k,
+        &["get", "is", "-w", "--output-watch-events", "-o", "name"],
+    );
+    let (_table, mut table) = e.kubectl_bg(&k, &["get", "is", "-w", "--output-watch-events"]);
+    // The initial list: -o name prints it (and every event) as bare names; the table printer
+    // shows the event type in an EVENT column.
+    for s in ["frontend", "myapp", "python"] {
+        let want = format!("imagestream.image.openshift.io/{s}");
+        names.expect(&want, 1, |l| l == want);
+        table.expect(&format!("ADDED {s}"), 1, |l| {
+            l.split_whitespace().take(2).eq(["ADDED", s])
+        });
+    }
+    e.wait_for_watches(2);
+    assert!(
+        e.sim
+            .with_store(|s| s.annotate_stream("mynamespace", "python", "k", "v").is_ok())
+    );
+    names.expect("python", 2, |l| {
+        l == "imagestream.image.openshift.io/python"
+    });
+    table.expect("MODIFIED python", 1, |l| {
+        l.split_whitespace().take(2).eq(["MODIFIED", "python"])
+    });
+    assert!(
+        e.sim
+            .with_store(|s| s.delete_stream("mynamespace", "frontend").is_ok())
+    );
+    names.expect("frontend", 2, |l| {
+        l == "imagestream.image.openshift.io/frontend"
+    });
+    table.expect("DELETED frontend", 1, |l| {
+        l.split_whitespace().take(2).eq(["DELETED", "frontend"])
+    });
+    assert!(table.seen[0].starts_with("EVENT"), "{:?}", table.seen);
+    let watches: Vec<_> = e
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.query.contains("watch=true"))
+        .collect();
+    assert!(watches.iter().all(|r| r.status == 200), "{watches:?}");
+}

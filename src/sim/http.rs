@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
@@ -17,9 +18,10 @@ use tokio::sync::watch;
 
 use super::errors;
 use super::faults::{Fault, FaultRng, Override};
+use super::hooks::{Action, Hooks};
 use super::rbac::{self, Attributes, User};
 use super::store::{ListQuery, Store, WORKLOADS};
-use super::{RequestRecord, discovery, table};
+use super::{RequestRecord, discovery, table, watch as watches};
 use crate::model::{GROUP, ImageStream, ImageStreamTag, Status};
 
 /// The knobs that can change while serving.
@@ -78,15 +80,39 @@ pub struct Shared {
     /// Latency spikes injected so far.
     pub spikes: AtomicUsize,
     pub url: Mutex<String>,
+    /// One-shot interventions on the n-th matching request (`Sim::on_request`, …).
+    pub hooks: Mutex<Hooks>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The store, locked; its changes become watch events when the lock is released.
+pub struct StoreGuard<'a>(std::sync::MutexGuard<'a, Store>);
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.0
+    }
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        self.0.flush_events();
+    }
+}
+
 impl Shared {
-    pub fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        lock(&self.store)
+    pub fn store(&self) -> StoreGuard<'_> {
+        StoreGuard(lock(&self.store))
     }
     pub fn knobs(&self) -> std::sync::MutexGuard<'_, Knobs> {
         lock(&self.knobs)
@@ -131,14 +157,20 @@ pub async fn serve(
     }
 }
 
-type Resp = Response<Full<Bytes>>;
+/// A response body: whole (`full`) or streamed (watches).
+pub type Body = BoxBody<Bytes, std::io::Error>;
+type Resp = Response<Body>;
+
+fn full(b: impl Into<Bytes>) -> Body {
+    Full::new(b.into()).map_err(|never| match never {}).boxed()
+}
 
 fn json_response(code: u16, body: &Value) -> Resp {
     Response::builder()
         .status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header("content-type", "application/json")
         .header("cache-control", "no-cache, private")
-        .body(Full::new(Bytes::from(body.to_string())))
+        .body(full(body.to_string()))
         .expect("a valid response")
 }
 
@@ -222,6 +254,15 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         .get("impersonate-user")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    // Hooks see the request as it arrives: before latency, knobs and handling.
+    let mut reset_after_apply = false;
+    let due = lock(&shared.hooks).arrive(&method, &path);
+    for action in due {
+        match action {
+            Action::Run(f) => f(&mut shared.store()),
+            Action::ResetAfterApply => reset_after_apply = true,
+        }
+    }
     let body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => Bytes::new(),
@@ -310,7 +351,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         tokio::time::sleep(knobs.spike).await;
     }
     let is_write = method != "GET" && method != "HEAD";
-    let fault = lock(&shared.rng).decide(knobs.fail_rate, is_write);
+    let mut fault = lock(&shared.rng).decide(knobs.fail_rate, is_write);
+    if reset_after_apply {
+        fault = Fault::ResetAfter;
+    }
     match fault {
         Fault::None | Fault::ResetAfter => {}
         Fault::Internal => {
@@ -359,8 +403,36 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
             };
             match user.authorize(&attrs) {
                 Err(s) => (errors::code(&s), status_value(&s)),
+                Ok(())
+                    if watch
+                        && t.group == GROUP
+                        && t.resource == "imagestreams"
+                        && t.name.is_none() =>
+                {
+                    // A real watch: the first events are computed now, while the request counts
+                    // as in flight; the stream then runs outside the limiter, as the apiserver
+                    // exempts long-running requests from max-in-flight.
+                    match watches::WatchParams::parse(t.namespace.as_deref(), &query) {
+                        Ok(p) => {
+                            record(200);
+                            let body = watches::start(&shared, p, wants_table(&accept));
+                            let content_type = if wants_table(&accept) {
+                                "application/json;as=Table;v=v1;g=meta.k8s.io"
+                            } else {
+                                "application/json"
+                            };
+                            return Ok(Response::builder()
+                                .status(200)
+                                .header("content-type", content_type)
+                                .header("cache-control", "no-cache, private")
+                                .body(BodyExt::boxed(body))
+                                .expect("a valid response"));
+                        }
+                        Err(s) => (errors::code(&s), status_value(&s)),
+                    }
+                }
                 Ok(()) if watch => {
-                    // Watches: an empty stream that ends at once (nothing is pushed).
+                    // Other watches: an empty stream that ends at once (nothing is pushed).
                     (200, Value::Null)
                 }
                 Ok(()) => route(&shared, &method, &t, &query, &body, &accept),
@@ -387,15 +459,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         if let Some(len) = announced {
             b = b.header("content-length", len);
         }
-        return Ok(b
-            .body(Full::new(Bytes::from(body)))
-            .expect("a valid response"));
+        return Ok(b.body(full(body)).expect("a valid response"));
     }
     if v.is_null() {
         return Ok(Response::builder()
             .status(200)
             .header("content-type", "application/json")
-            .body(Full::new(Bytes::new()))
+            .body(full(Bytes::new()))
             .expect("a valid response"));
     }
     Ok(json_response(code, &v))

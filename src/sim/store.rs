@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::errors;
 use super::selector::{FieldSelector, Selector};
+use super::watch::EventLog;
 use crate::model::{
     API_VERSION, DockerImageMetadata, Image, ImageBlobReferences, ImageLayerData, ImageStream,
     ImageStreamImage, ImageStreamLayers, ImageStreamTag, NamedTagEventList, ObjectMeta, Status,
@@ -132,6 +133,8 @@ pub struct Store {
     shuffle: u64,
     /// Fixed clock for tests; `None` = wall clock.
     pub(crate) clock: Option<Timestamp>,
+    /// Watch events of imagestreams (see [`super::watch`]).
+    pub(crate) events: EventLog,
 }
 
 impl Default for Store {
@@ -151,6 +154,7 @@ impl Store {
             uid_seq: 0,
             shuffle: 0x9e37_79b9_7f4a_7c15,
             clock: None,
+            events: EventLog::starting_at(400),
         }
     }
 
@@ -339,8 +343,12 @@ impl Store {
             .ok_or_else(|| errors::image_not_found("imagestreams", name))
     }
 
+    /// The one way to change an existing stream: the change becomes a watch event.
     fn stream_mut(&mut self, ns: &str, name: &str) -> Option<&mut ImageStream> {
-        self.streams.get_mut(&(ns.to_owned(), name.to_owned()))
+        let key = (ns.to_owned(), name.to_owned());
+        let s = self.streams.get_mut(&key)?;
+        self.events.touch(&key, Some(&*s));
+        Some(s)
     }
 
     pub fn get_stream(&self, ns: &str, name: &str) -> Result<ImageStream> {
@@ -414,7 +422,8 @@ impl Store {
         };
         s.status.docker_image_repository = format!("{REGISTRY}/{ns}/{name}");
         let key = (ns.to_owned(), name.to_owned());
-        self.streams.insert(key.clone(), s);
+        let old = self.streams.insert(key.clone(), s);
+        self.events.touch(&key, old.as_ref());
         self.streams.get_mut(&key).expect("just inserted")
     }
 
@@ -621,6 +630,7 @@ impl Store {
             .remove(&(ns.to_owned(), name.to_owned()))
             .ok_or_else(|| errors::image_not_found("imagestreams", name))?;
         self.next_rv();
+        self.events.removed(s.clone(), self.rv);
         let mut st = Status::success();
         st.details = Some(crate::model::StatusDetails {
             name: Some(name.into()),
@@ -1074,6 +1084,120 @@ impl Store {
             .and_then(|v| v.iter().find(|o| o["metadata"]["name"] == name))
             .cloned()
             .ok_or_else(|| errors::not_found(resource, group, name))
+    }
+
+    // ---- watch events --------------------------------------------------------------------------
+
+    /// Logs the changes made since the last flush as watch events (done when the simulator's
+    /// lock on the store is released).
+    pub fn flush_events(&mut self) {
+        self.events.flush(&self.streams);
+    }
+
+    /// Forgets every event so far: watches from an older resourceVersion get 410.
+    pub fn forget_events(&mut self) {
+        self.events.forget(self.rv);
+    }
+
+    /// How many events the log keeps (default [`super::watch::DEFAULT_CAPACITY`]).
+    pub fn set_event_log_capacity(&mut self, n: usize) {
+        self.events.set_capacity(n);
+    }
+
+    /// The logged events, oldest first.
+    pub fn watch_events(&mut self) -> Vec<super::watch::Event> {
+        self.flush_events();
+        self.events.events().cloned().collect()
+    }
+
+    // ---- changes made behind a client's back (tests' hooks) -----------------------------------
+
+    fn changed_stream(&mut self, ns: &str, name: &str) -> Result<&mut ImageStream> {
+        self.stream_ref(ns, name)?;
+        let rv = self.next_rv();
+        let s = self.stream_mut(ns, name).expect("checked");
+        s.metadata.resource_version = Some(rv);
+        Ok(s)
+    }
+
+    /// Deletes `ns/name` and creates it again with the same labels, annotations, spec and status
+    /// but a new UID, resourceVersion and creationTimestamp, as `oc delete` + `oc create` of
+    /// the saved object does (watchers see DELETED, then ADDED).
+    pub fn recreate_stream(&mut self, ns: &str, name: &str) -> Result<ImageStream> {
+        let old = self.stream_ref(ns, name)?.clone();
+        self.delete_stream(ns, name)?;
+        let now = self.now();
+        let s = self.create_stream_at(ns, name, &[], now);
+        let fresh = s.metadata.clone();
+        *s = ImageStream {
+            metadata: ObjectMeta {
+                uid: fresh.uid,
+                resource_version: fresh.resource_version,
+                creation_timestamp: fresh.creation_timestamp,
+                ..old.metadata
+            },
+            ..old
+        };
+        self.get_stream(ns, name)
+    }
+
+    /// Sets a metadata annotation of a stream (how pins on pushed tags are written).
+    pub fn annotate_stream(
+        &mut self,
+        ns: &str,
+        name: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<ImageStream> {
+        let s = self.changed_stream(ns, name)?;
+        s.metadata
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(key.to_owned(), value.to_owned());
+        self.get_stream(ns, name)
+    }
+
+    /// Adds (or replaces) a spec tag as `oc tag` / an istag PUT does: the stream's generation is
+    /// bumped and the tag is resolved into status when it points at something.
+    pub fn add_spec_tag(
+        &mut self,
+        ns: &str,
+        stream: &str,
+        tag: TagReference,
+    ) -> Result<ImageStream> {
+        self.stream_ref(ns, stream)?;
+        let now = self.now();
+        self.apply_istag(ns, stream, tag, now);
+        self.get_stream(ns, stream)
+    }
+
+    /// `spec.lookupPolicy.local` (short names in pods resolve through the stream); a spec change,
+    /// so the generation is bumped when it changes.
+    pub fn set_lookup_policy_local(
+        &mut self,
+        ns: &str,
+        stream: &str,
+        local: bool,
+    ) -> Result<ImageStream> {
+        let s = self.changed_stream(ns, stream)?;
+        if s.spec.lookup_policy.local != local {
+            s.spec.lookup_policy.local = local;
+            s.metadata.generation = Some(s.metadata.generation.unwrap_or(1) + 1);
+        }
+        self.get_stream(ns, stream)
+    }
+
+    /// `status.publicDockerImageRepository = <host>/<ns>/<stream>`, as the registry sets it once
+    /// it is exposed by a route with that host.
+    pub fn set_public_repository(
+        &mut self,
+        ns: &str,
+        stream: &str,
+        host: &str,
+    ) -> Result<ImageStream> {
+        let s = self.changed_stream(ns, stream)?;
+        s.status.public_docker_image_repository = Some(format!("{host}/{ns}/{stream}"));
+        self.get_stream(ns, stream)
     }
 
     // ---- snapshots ---------------------------------------------------------------------------
