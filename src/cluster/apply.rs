@@ -386,6 +386,11 @@ async fn decide_and_delete(run: &Run, d: &Deletion) -> Outcome {
                 };
             }
             kube::Error::Api(s) if s.code == 409 => {
+                // Read the replacement now, so that the stream's other tags are decided on
+                // it rather than sent to meet the same 409.
+                if let Sent::Answered(Ok(read)) = read_stream(run, d).await {
+                    run.view.record(&d.namespace, &d.stream, read);
+                }
                 return Outcome::Skipped {
                     reason: "the image stream was replaced since the plan (its UID changed)".into(),
                 };
