@@ -116,7 +116,13 @@ impl Pty {
     }
 
     /// Waits for the process to end; returns its exit code and the whole transcript.
-    fn finish(mut self) -> (i32, String) {
+    fn finish(self) -> (i32, String) {
+        let (code, text, _) = self.finish_raw();
+        (code, text)
+    }
+
+    /// As [`Pty::finish`], with the raw bytes (escape sequences kept) too.
+    fn finish_raw(mut self) -> (i32, String, Vec<u8>) {
         let start = Instant::now();
         loop {
             self.pump();
@@ -126,7 +132,7 @@ impl Pty {
                     // Output written just before exiting.
                     std::thread::sleep(Duration::from_millis(20));
                     self.pump();
-                    return (code, self.text());
+                    return (code, self.text(), self.raw.clone());
                 }
                 Ok(other) => self.fail(&format!("ended with {other:?}")),
                 Err(e) => self.fail(&format!("cannot get the exit status: {e}")),
@@ -147,6 +153,10 @@ fn deletes_of(h: &Harness, stream: &str, tag: &str) -> usize {
         .iter()
         .filter(|r| r.method == "DELETE" && r.path.ends_with(&suffix))
         .count()
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -428,4 +438,92 @@ fn ctrl_c_stops_sending_and_a_rerun_finishes() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(h.sim.count("DELETE", ""), 16 - deleted);
     assert_eq!(h.tags("myapp"), seed_survivors());
+}
+
+/// `-o json` on a terminal without `--yes`: the plan is shown (on stderr) before the question,
+/// and the document follows the answer.
+#[test]
+fn json_output_shows_the_plan_before_asking() {
+    let h = Harness::seed();
+    let mut pty = Pty::spawn(
+        &h,
+        &[
+            "prune",
+            "--keep",
+            "5",
+            "-l",
+            "application=myapp",
+            "-o",
+            "json",
+        ],
+    );
+    pty.expect("ACTION");
+    pty.expect("v2.0.1");
+    pty.expect("stale (21 of 21)");
+    pty.expect(QUESTION);
+    pty.send("y");
+    pty.send("\r");
+    pty.expect("\"kind\": \"PruneRun\"");
+    let (code, text) = pty.finish();
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(h.tags("myapp"), seed_survivors());
+}
+
+/// Ctrl-C at the question: nothing is deleted, exit 3, and the terminal gets its cursor back.
+#[test]
+fn ctrl_c_at_the_prompt_restores_the_cursor_and_deletes_nothing() {
+    let h = Harness::seed();
+    let mut pty = Pty::spawn(
+        &h,
+        &["prune", "--keep", "5", "-l", "application=myapp", "-i"],
+    );
+    pty.expect("Tags to delete");
+    pty.expect("myapp:v2.0.1");
+    pty.send("\x03");
+    let (code, text, raw) = pty.finish_raw();
+    assert_eq!(code, 3, "{text}");
+    assert!(text.contains("nothing was deleted"), "{text}");
+    // dialoguer hid the cursor (ESC [?25l) for the list; it is shown again (ESC [?25h) after.
+    let hidden = find_last(&raw, b"\x1b[?25l").expect("the cursor was hidden");
+    assert!(
+        find_last(&raw, b"\x1b[?25h").is_some_and(|shown| shown > hidden),
+        "the cursor stays hidden: {text}"
+    );
+    assert_eq!(h.sim.count("DELETE", ""), 0);
+    assert_eq!(h.tags("myapp").len(), 22);
+}
+
+/// `--interactive` across namespaces: each choice names its namespace.
+#[test]
+fn interactive_labels_carry_the_namespace_across_namespaces() {
+    let h = Harness::seed();
+    for tag in ["v1.0.0", "v1.1.0"] {
+        let digest = sha_digest(&format!("other {tag}"));
+        let image = make_image(
+            &digest,
+            "",
+            &sha_digest(&format!("config other {tag}")),
+            vec![(sha_digest(&format!("layer other {tag}")), 1000)],
+            jiff::Timestamp::now(),
+        );
+        h.sim.push("otherns", "app", tag, image);
+    }
+    h.sim.with_store(|s| {
+        let mut is = s.get_stream("otherns", "app").unwrap();
+        for t in is.status.tags.iter_mut().flatten() {
+            for item in t.items.iter_mut().flatten() {
+                item.created.0 = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48);
+            }
+        }
+        s.update_stream_status("otherns", "app", is).unwrap();
+    });
+    let mut pty = Pty::spawn(&h, &["prune", "--keep", "1", "-A", "-i"]);
+    pty.expect("Tags to delete");
+    // The first page of the list (the terminal is 24 lines): frontend's and myapp's tags.
+    pty.expect("mynamespace/frontend:v1.3.0");
+    pty.expect("mynamespace/myapp:v2.1.7");
+    pty.send("\x03");
+    let (code, text) = pty.finish();
+    assert_eq!(code, 3, "{text}");
+    assert_eq!(h.sim.count("DELETE", ""), 0);
 }

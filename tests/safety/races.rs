@@ -132,7 +132,12 @@ fn a_push_during_the_deletes_is_seen_through_the_watch() {
     assert_eq!(digest_of(&h, "v2.0.1"), pushed);
     assert_eq!(deletes_of(&h, "v2.0.1"), 0);
     // The watch made a read per tag unnecessary.
-    assert!(h.sim.requests().iter().any(|r| r.query.contains("watch=true")));
+    assert!(
+        h.sim
+            .requests()
+            .iter()
+            .any(|r| r.query.contains("watch=true"))
+    );
     assert_eq!(stream_gets(&h), 0);
 }
 
