@@ -121,9 +121,12 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand desc
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s V -l version -d 'Print version'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep -d 'How many of the newest matching tags to keep in each image stream (at least 1)' -r
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l match -d 'Which tags are candidates (default: semantic versions, with an optional leading v)' -r
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep-younger-than -d 'Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep -d 'How many of the newest versions to keep in each image stream (at least 1). Names of one version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer than the oldest kept release are kept, older ones are deleted' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l match -d 'Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the versions (default: every semantic version, optional leading v)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l order -d 'How to tell the newest: semver precedence (only versions are candidates), or created: the time of each tag\'s current image, which makes every --match tag a candidate (pr-123, build-456)' -r -f -a "semver\t''
+created\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep-younger-than -d 'Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m; 0 turns it off). The default is oc adm prune\'s 60m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l consumers -d 'Namespaces that pull images from the pruned one (comma-separated); their workloads and spec tags protect too. Given, it replaces the discovery through image-puller RoleBindings' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep-revisions -d 'Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status)' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l concurrency -d 'How many requests to have in flight at once' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F

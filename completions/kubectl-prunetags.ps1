@@ -134,9 +134,11 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-prunetags' -ScriptBlock
             break
         }
         'kubectl-prunetags;prune' {
-            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'How many of the newest matching tags to keep in each image stream (at least 1)')
-            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Which tags are candidates (default: semantic versions, with an optional leading v)')
-            [CompletionResult]::new('--keep-younger-than', '--keep-younger-than', [CompletionResultType]::ParameterName, 'Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m)')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'How many of the newest versions to keep in each image stream (at least 1). Names of one version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer than the oldest kept release are kept, older ones are deleted')
+            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the versions (default: every semantic version, optional leading v)')
+            [CompletionResult]::new('--order', '--order', [CompletionResultType]::ParameterName, 'How to tell the newest: semver precedence (only versions are candidates), or created: the time of each tag''s current image, which makes every --match tag a candidate (pr-123, build-456)')
+            [CompletionResult]::new('--keep-younger-than', '--keep-younger-than', [CompletionResultType]::ParameterName, 'Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m; 0 turns it off). The default is oc adm prune''s 60m')
+            [CompletionResult]::new('--consumers', '--consumers', [CompletionResultType]::ParameterName, 'Namespaces that pull images from the pruned one (comma-separated); their workloads and spec tags protect too. Given, it replaces the discovery through image-puller RoleBindings')
             [CompletionResult]::new('--keep-revisions', '--keep-revisions', [CompletionResultType]::ParameterName, 'Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many requests to have in flight at once')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)')

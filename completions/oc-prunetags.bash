@@ -374,7 +374,7 @@ _oc__prunetags() {
             return 0
             ;;
         oc__subcmd__prunetags__subcmd__prune)
-            opts="-y -i -n -A -l -o -v -h -V --keep --match --keep-younger-than --ignore-in-use --keep-revisions --dry-run --yes --interactive --concurrency --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
+            opts="-y -i -n -A -l -o -v -h -V --keep --match --order --keep-younger-than --ignore-in-use --consumers --keep-revisions --dry-run --yes --interactive --concurrency --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,7 +388,15 @@ _oc__prunetags() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --order)
+                    COMPREPLY=($(compgen -W "semver created" -- "${cur}"))
+                    return 0
+                    ;;
                 --keep-younger-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --consumers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
