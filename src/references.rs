@@ -148,4 +148,3 @@ pub fn spec_references(all_streams: &[ImageStream]) -> References {
     }
     refs
 }
-
