@@ -3,7 +3,10 @@
 //! translated one to one: `list`, `usage` and the CronJob's `prune --keep N --yes -o json` all
 //! work; without any single permission of the Role, some command fails and says which verb on
 //! which resource it lacks (so every permission is needed); `--keep-revisions` needs the
-//! optional Role in deploy/keep-revisions-rbac.yaml.
+//! optional Role in deploy/keep-revisions-rbac.yaml. Consumer discovery (`cluster::consumers`,
+//! not yet run by `prune`) is proved through the library: the Role's `list rolebindings` and
+//! `get roles` are each needed; deploy/consumer-namespace.yaml is exactly what the ServiceAccount
+//! needs to see a consumer namespace's workloads and image streams.
 
 mod harness;
 
@@ -15,6 +18,9 @@ use prunetags::sim::Rule;
 use serde_yaml::Value;
 
 const NS: &str = "mynamespace";
+const RBAC: &str = "rbac.authorization.k8s.io";
+/// A consumer namespace (its service accounts pull from NS).
+const CONSUMER: &str = "dev";
 
 fn docs(file: &str) -> Vec<Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -161,6 +167,9 @@ fn role_names_the_right_api_groups() {
     for (group, _, _, plural) in prunetags::cluster::WORKLOADS {
         want.insert((group.to_string(), plural.to_string(), "list".into()));
     }
+    // Consumer discovery.
+    want.insert((RBAC.into(), "rolebindings".into(), "list".into()));
+    want.insert((RBAC.into(), "roles".into(), "get".into()));
     assert_eq!(role_permissions(), want);
     let extra = permissions(find(&docs_of_revisions(), "Role"));
     assert_eq!(
@@ -214,7 +223,9 @@ fn one_permission_less_says_which() {
     let all = role_permissions();
     let mut prune = cronjob_args();
     prune[2] = "5".into();
-    for missing in &all {
+    // The RBAC permissions serve consumer discovery, proved in
+    // `consumer_discovery_needs_each_rbac_permission` (prune does not run it yet).
+    for missing in all.iter().filter(|(g, _, _)| g != RBAC) {
         let (_, resource, verb) = missing;
         let mut perms = all.clone();
         perms.remove(missing);
@@ -323,4 +334,178 @@ fn keep_revisions_needs_the_optional_role() {
         "no revision was trimmed: {}",
         r.stderr
     );
+}
+
+// ---- consumer namespaces -------------------------------------------------------------------
+
+fn consumer_docs() -> Vec<Value> {
+    docs("consumer-namespace.yaml")
+}
+
+fn consumer_permissions() -> BTreeSet<(String, String, String)> {
+    permissions(find(&consumer_docs(), "Role"))
+}
+
+/// OpenShift binds `basic-user` to every authenticated user; it may get/list/watch ClusterRoles
+/// (openshift/openshift-apiserver pkg/bootstrappolicy/policy.go, `system:openshift:aggregate-to-basic-user`).
+fn basic_user() -> Rule {
+    Rule::new(&["get", "list", "watch"], &["clusterroles"], None)
+}
+
+/// The ServiceAccount with `perms` in NS, `consumer` in CONSUMER, and basic-user; a `Cluster`
+/// for it, and a runtime to call the library with.
+fn library_as(
+    h: &Harness,
+    perms: &BTreeSet<(String, String, String)>,
+    consumer: &BTreeSet<(String, String, String)>,
+) -> (tokio::runtime::Runtime, prunetags::cluster::Cluster) {
+    let mut rules = sim_rules(perms);
+    rules.extend(
+        consumer
+            .iter()
+            .map(|(_, r, v)| Rule::new(&[v], &[r], Some(&[CONSUMER]))),
+    );
+    rules.push(basic_user());
+    h.sim.add_user(
+        "lib-token",
+        "system:serviceaccount:mynamespace:oc-prunetags",
+        rules,
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let yaml = prunetags::sim::kubeconfig::render(&h.sim.url(), h.sim.ca_pem(), "lib-token", NS);
+    let conn = prunetags::cli::Connection {
+        inline_kubeconfig: Some(yaml),
+        ..Default::default()
+    };
+    let cluster = rt.block_on(prunetags::cluster::connect(&conn)).unwrap();
+    (rt, cluster)
+}
+
+/// NS is pulled from by CONSUMER (system:image-puller) and by `ci` (a custom Role).
+fn with_consumers() -> Harness {
+    let h = Harness::seed();
+    h.sim.add_role_binding(
+        NS,
+        "system:image-puller",
+        "ClusterRole",
+        "system:image-puller",
+        &["group:system:serviceaccounts:dev"],
+    );
+    h.sim.add_role(
+        NS,
+        "ci-puller",
+        serde_json::json!([{"verbs": ["get"], "apiGroups": ["image.openshift.io"], "resources": ["imagestreams/layers"]}]),
+    );
+    h.sim.add_role_binding(
+        NS,
+        "ci",
+        "Role",
+        "ci-puller",
+        &["serviceaccount:ci:jenkins"],
+    );
+    h.sim.add_workload(
+        CONSUMER,
+        "pods",
+        serde_json::json!({"metadata": {"name": "web"}, "spec": {"containers": [
+            {"name": "web", "image": "image-registry.openshift-image-registry.svc:5000/mynamespace/myapp:v2.1.8"}]}}),
+    );
+    h
+}
+
+#[test]
+fn consumer_discovery_needs_each_rbac_permission() {
+    let h = with_consumers();
+    let all = role_permissions();
+    let (rt, cluster) = library_as(&h, &all, &BTreeSet::new());
+    let c = rt.block_on(prunetags::cluster::consumers::discover(&cluster, NS));
+    assert_eq!(
+        c.namespaces,
+        BTreeSet::from(["ci".to_string(), CONSUMER.to_string()])
+    );
+    assert!(c.unchecked.is_empty(), "{:?}", c.unchecked);
+
+    for missing in all.iter().filter(|(g, _, _)| g == RBAC) {
+        let (_, resource, verb) = missing;
+        let mut perms = all.clone();
+        perms.remove(missing);
+        let (rt, cluster) = library_as(&h, &perms, &BTreeSet::new());
+        let c = rt.block_on(prunetags::cluster::consumers::discover(&cluster, NS));
+        let says = format!("grant {verb} on {resource}.{RBAC}");
+        assert!(
+            c.unchecked.iter().any(|u| u.contains(&says)),
+            "without {verb} {resource} discovery should say so: {:?}",
+            c.unchecked
+        );
+    }
+}
+
+#[test]
+fn consumer_recipe_fits_the_cronjob() {
+    let docs = consumer_docs();
+    let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Role", "RoleBinding"]);
+    let binding = find(&docs, "RoleBinding");
+    assert_eq!(binding["roleRef"]["kind"].as_str(), Some("Role"));
+    assert_eq!(
+        binding["roleRef"]["name"].as_str(),
+        find(&docs, "Role")["metadata"]["name"].as_str()
+    );
+    let cron = self::docs("cronjob.yaml");
+    let sa = find(&cron, "ServiceAccount")["metadata"]["name"].as_str();
+    let subject = &binding["subjects"][0];
+    assert_eq!(subject["kind"].as_str(), Some("ServiceAccount"));
+    assert_eq!(subject["name"].as_str(), sa);
+    // Another namespace's ServiceAccount: the namespace must be spelled out.
+    assert_eq!(subject["namespace"].as_str(), Some("myproject"));
+
+    // Exactly: every workload kind the in-use check lists, and the image streams (spec tags).
+    let mut want: BTreeSet<(String, String, String)> = prunetags::cluster::WORKLOADS
+        .iter()
+        .map(|(g, _, _, plural)| (g.to_string(), plural.to_string(), "list".into()))
+        .collect();
+    want.insert((
+        "image.openshift.io".into(),
+        "imagestreams".into(),
+        "list".into(),
+    ));
+    assert_eq!(consumer_permissions(), want);
+}
+
+#[test]
+fn consumer_recipe_is_exactly_enough() {
+    use prunetags::cluster::{Scope, list_image_streams, workload_images};
+    let h = with_consumers();
+    let base = role_permissions();
+    let scope = Scope::Namespace(CONSUMER.into());
+
+    // Without the recipe the consumer namespace is unreadable.
+    let (rt, cluster) = library_as(&h, &base, &BTreeSet::new());
+    let w = rt.block_on(workload_images(&cluster, &scope));
+    assert_eq!(w.unchecked.len(), prunetags::cluster::WORKLOADS.len());
+
+    let all = consumer_permissions();
+    let (rt, cluster) = library_as(&h, &base, &all);
+    let w = rt.block_on(workload_images(&cluster, &scope));
+    assert!(w.unchecked.is_empty(), "{:?}", w.unchecked);
+    assert_eq!(w.uses.len(), 1, "{:?}", w.uses);
+    rt.block_on(list_image_streams(&cluster, &scope, None, &[]))
+        .unwrap();
+
+    for missing in &all {
+        let (_, resource, verb) = missing;
+        let mut perms = all.clone();
+        perms.remove(missing);
+        let (rt, cluster) = library_as(&h, &base, &perms);
+        let w = rt.block_on(workload_images(&cluster, &scope));
+        let streams = rt.block_on(list_image_streams(&cluster, &scope, None, &[]));
+        let said = format!(
+            "{:?} {}",
+            w.unchecked,
+            streams.err().map(|e| e.message).unwrap_or_default()
+        );
+        assert!(
+            said.contains(&format!("{verb} {resource}")),
+            "without {verb} {resource} in {CONSUMER} nothing said so: {said}"
+        );
+    }
 }

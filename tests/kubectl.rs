@@ -418,3 +418,68 @@ fn kubectl_watches_streams() {
         .collect();
     assert!(watches.iter().all(|r| r.status == 200), "{watches:?}");
 }
+
+#[test]
+fn kubectl_lists_rolebindings_and_is_forbidden_like_the_real_server() {
+    let Some(k) = find(KUBECTL) else { return };
+    let e = env();
+    e.sim.add_role_binding(
+        "ceo-rec",
+        "system:image-puller",
+        "ClusterRole",
+        "system:image-puller",
+        &["group:system:serviceaccounts:ceo-rec-prod"],
+    );
+    e.sim.add_role_binding(
+        "ceo-rec",
+        "ci-edit",
+        "ClusterRole",
+        "edit",
+        &["serviceaccount:ci:jenkins", "user:alice"],
+    );
+    let (code, out, err) = e.kubectl(&k, &["get", "rolebindings", "-n", "ceo-rec"]);
+    assert_eq!(code, 0, "{err}");
+    let header: Vec<&str> = out.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["NAME", "ROLE", "AGE"], "{out}");
+    let cells: Vec<Vec<&str>> = rows(&out)
+        .iter()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(cells[0][..2], ["ci-edit", "ClusterRole/edit"], "{out}");
+    assert_eq!(
+        cells[1][..2],
+        ["system:image-puller", "ClusterRole/system:image-puller"],
+        "{out}"
+    );
+    let (code, out, err) = e.kubectl(&k, &["get", "rolebindings", "-n", "ceo-rec", "-o", "wide"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("SERVICEACCOUNTS") && out.contains("ci/jenkins"),
+        "{out}"
+    );
+    assert!(out.contains("system:serviceaccounts:ceo-rec-prod"), "{out}");
+    let (code, out, err) = e.kubectl(
+        &k,
+        &["get", "clusterrole", "system:image-puller", "-o", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rules"][0]["resources"][0], "imagestreams/layers");
+
+    // An `edit`-like user: recording 203's message, as kubectl prints it.
+    e.sim.add_user(
+        "alice-token",
+        "alice",
+        vec![Rule::new(
+            &["get", "list"],
+            &["imagestreams"],
+            Some(&["ceo-rec"]),
+        )],
+    );
+    let yaml =
+        prunetags::sim::kubeconfig::render(&e.sim.url(), e.sim.ca_pem(), "alice-token", "ceo-rec");
+    std::fs::write(&e.kubeconfig, yaml).unwrap();
+    let (code, _, err) = e.kubectl(&k, &["get", "rolebindings"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Error from server (Forbidden): rolebindings.rbac.authorization.k8s.io is forbidden: User \"alice\" cannot list resource \"rolebindings\" in API group \"rbac.authorization.k8s.io\" in the namespace \"ceo-rec\""), "{err}");
+}

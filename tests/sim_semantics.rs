@@ -536,3 +536,217 @@ async fn workloads_and_namespaces_are_served() {
     );
     assert_eq!(sim.count("GET", "/pods"), 1);
 }
+
+// ---- rbac.authorization.k8s.io: checked against recordings openshift-4.13-round2/201–204 -----
+
+fn round2(name: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openshift-4.13-round2")
+        .join(format!("{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The request body of a round-2 recording: the lines after `user:`.
+fn round2_request_body(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openshift-4.13-round2")
+        .join(format!("{name}.request"));
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().skip(2).collect::<Vec<_>>().join("\n")
+}
+
+fn keys(v: &serde_json::Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rolebindings_and_clusterroles_match_the_recordings() {
+    let sim = Sim::start(SimOptions::default()).await.unwrap();
+    let admin = common::client(&sim, sim.admin_token()).await;
+    let path = "/apis/rbac.authorization.k8s.io/v1/namespaces/ceo-rec/rolebindings";
+
+    // 201: `oc policy add-role-to-group system:image-puller system:serviceaccounts:ceo-rec-prod`.
+    let want = round2("201-create-image-puller-rolebinding");
+    let body = round2_request_body("201-create-image-puller-rolebinding");
+    let (code, got) = common::send(&admin, "POST", path, None, Some(&body)).await;
+    assert_eq!(code, 201, "{got}");
+    assert_eq!(
+        (&got["kind"], &got["apiVersion"]),
+        (&want["kind"], &want["apiVersion"])
+    );
+    assert_eq!(got["subjects"], want["subjects"]);
+    assert_eq!(got["roleRef"], want["roleRef"]);
+    assert_eq!(got["metadata"]["name"], want["metadata"]["name"]);
+    assert_eq!(got["metadata"]["namespace"], want["metadata"]["namespace"]);
+    // The recording also has managedFields (server-side apply bookkeeping): not simulated.
+    let mut want_meta = keys(&want["metadata"]);
+    want_meta.retain(|k| k != "managedFields");
+    assert_eq!(keys(&got["metadata"]), want_meta);
+    // A second create: 409, worded like any AlreadyExists.
+    let (code, v) = common::send(&admin, "POST", path, None, Some(&body)).await;
+    assert_eq!(code, 409);
+    assert_eq!(
+        v["message"],
+        "rolebindings.rbac.authorization.k8s.io \"system:image-puller\" already exists"
+    );
+
+    // 202: the admin's LIST: `RoleBindingList`, items sorted by name and without kind.
+    sim.add_role_binding(
+        "ceo-rec",
+        "alice-edit",
+        "ClusterRole",
+        "edit",
+        &["user:alice"],
+    );
+    let want = round2("202-list-rolebindings-admin");
+    let (code, got) = common::send(&admin, "GET", path, None, None).await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        (&got["kind"], &got["apiVersion"]),
+        (&want["kind"], &want["apiVersion"])
+    );
+    assert_eq!(keys(&got["metadata"]), keys(&want["metadata"]));
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["metadata"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&got), names(&want));
+    for (g, w) in got["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(want["items"].as_array().unwrap())
+    {
+        assert_eq!(keys(g), keys(w));
+        assert_eq!(
+            (&g["subjects"], &g["roleRef"]),
+            (&w["subjects"], &w["roleRef"])
+        );
+    }
+
+    // 203: an `edit` user may not list rolebindings (DESIGN §2a): the exact Status.
+    sim.add_user(
+        "alice-token",
+        "alice",
+        vec![prunetags::sim::Rule::new(
+            &["get", "list", "watch"],
+            &["imagestreams", "imagestreamtags", "imagestreams/layers"],
+            Some(&["ceo-rec"]),
+        )],
+    );
+    let alice = common::client(&sim, "alice-token").await;
+    let (code, got) = common::send(&alice, "GET", path, None, None).await;
+    assert_eq!(code, 403);
+    assert_eq!(got, round2("203-list-rolebindings-edit-user"));
+
+    // 204: the built-in `system:image-puller`, rules and description as recorded.
+    let want = round2("204-clusterrole-image-puller");
+    let (code, got) = common::send(
+        &admin,
+        "GET",
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles/system:image-puller",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        (&got["kind"], &got["apiVersion"]),
+        (&want["kind"], &want["apiVersion"])
+    );
+    assert_eq!(got["rules"], want["rules"]);
+    for a in [
+        "openshift.io/description",
+        "rbac.authorization.kubernetes.io/autoupdate",
+    ] {
+        assert_eq!(
+            got["metadata"]["annotations"][a],
+            want["metadata"]["annotations"][a]
+        );
+    }
+
+    // Not recorded, worded like every other apiserver error: 404 get, 405 for what is not served.
+    let (code, v) = common::send(&admin, "GET", &format!("{path}/nope"), None, None).await;
+    assert_eq!(
+        (code, v["message"].as_str(), &v["details"]["group"]),
+        (
+            404,
+            Some("rolebindings.rbac.authorization.k8s.io \"nope\" not found"),
+            &json!("rbac.authorization.k8s.io")
+        )
+    );
+    let (code, _) = common::send(&admin, "DELETE", &format!("{path}/alice-edit"), None, None).await;
+    assert_eq!(code, 405);
+    let (code, v) = common::send(
+        &admin,
+        "GET",
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!((code, &v["kind"]), (200, &json!("ClusterRoleList")));
+    let names = names(&v);
+    for role in [
+        "admin",
+        "edit",
+        "registry-viewer",
+        "system:image-builder",
+        "system:image-puller",
+        "system:image-pusher",
+        "view",
+    ] {
+        assert!(names.contains(&role.to_owned()), "{role}: {names:?}");
+    }
+    // ClusterRoles are cluster-scoped: a restricted user's namespaced rules do not reach them.
+    let (code, v) = common::send(
+        &alice,
+        "GET",
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles/edit",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(code, 403);
+    assert_eq!(
+        v["message"],
+        "clusterroles.rbac.authorization.k8s.io \"edit\" is forbidden: User \"alice\" cannot get resource \"clusterroles\" in API group \"rbac.authorization.k8s.io\" at the cluster scope"
+    );
+}
+
+#[test]
+fn rolebinding_validation_and_defaults() {
+    let mut st = Store::new();
+    let ok = st
+        .rbac_create(
+            "rolebindings",
+            Some("tools"),
+            json!({"metadata": {"name": "b"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "system:image-puller"},
+                "subjects": [{"kind": "Group", "name": "system:serviceaccounts:dev"},
+                             {"kind": "ServiceAccount", "name": "default", "namespace": "test"}]}),
+        )
+        .unwrap();
+    // The apiserver defaults a Group's apiGroup; a ServiceAccount's stays empty (omitted).
+    assert_eq!(ok["subjects"][0]["apiGroup"], "rbac.authorization.k8s.io");
+    assert!(ok["subjects"][1].get("apiGroup").is_none());
+    let e = st
+        .rbac_create(
+            "rolebindings",
+            Some("tools"),
+            json!({"metadata": {"name": "c"}, "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Foo", "name": "x"}}),
+        )
+        .unwrap_err();
+    assert_eq!(e.code, Some(422));
+    assert!(
+        e.message
+            .unwrap()
+            .contains("roleRef.kind: Unsupported value: \"Foo\"")
+    );
+}

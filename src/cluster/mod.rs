@@ -2,6 +2,7 @@
 
 mod apply;
 mod client;
+pub mod consumers;
 mod errors;
 mod fetch;
 mod retry;
@@ -14,6 +15,10 @@ pub use apply::{
     ApplyOptions, ApplyReport, Deletion, Guard, Outcome, Stop, Verdict, apply, on_signals,
 };
 pub use client::{Cluster, connect};
+pub use consumers::{
+    Consumers, PULLING_CLUSTER_ROLES, RoleKey, RoleRules, consumers_from_bindings,
+    discover as discover_consumers, grants_pull, roles_to_read,
+};
 pub use errors::{ApiContext, api_error, auth_error};
 pub use fetch::{Scope, list_image_streams, list_image_streams_as, list_image_streams_at};
 pub use retry::{RetryPolicy, backoff_for, retryable, with_retries};

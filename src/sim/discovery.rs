@@ -27,6 +27,7 @@ const GROUPS: &[(&str, &str)] = &[
     ("image.openshift.io", "v1"),
     ("apps.openshift.io", "v1"),
     ("build.openshift.io", "v1"),
+    ("rbac.authorization.k8s.io", "v1"),
 ];
 
 pub fn apis() -> Value {
@@ -128,6 +129,22 @@ pub fn resources(group: &str, version: &str) -> Option<Value> {
             vec![
                 resource("buildconfigs", true, "BuildConfig", RO, &["bc"], &["all"]),
                 resource("builds", true, "Build", RO, &[], &["all"]),
+            ],
+        ),
+        // What the simulator serves of RBAC (the real server has every verb on all four).
+        "rbac.authorization.k8s.io" => list(
+            "rbac.authorization.k8s.io/v1",
+            vec![
+                resource("clusterroles", false, "ClusterRole", RO, &[], &[]),
+                resource(
+                    "rolebindings",
+                    true,
+                    "RoleBinding",
+                    &["create", "get", "list", "watch"],
+                    &[],
+                    &[],
+                ),
+                resource("roles", true, "Role", RO, &[], &[]),
             ],
         ),
         _ => return None,

@@ -171,3 +171,25 @@ pub fn not_found_path() -> Status {
     s.details = Some(StatusDetails::default());
     s
 }
+
+/// 409 `<resource>.<group> "<name>" already exists`, for any group.
+pub fn already_exists_in(resource: &str, group: &str, name: &str) -> Status {
+    let mut s = Status::failure(
+        409,
+        "AlreadyExists",
+        format!("{} \"{name}\" already exists", qualified(resource, group)),
+    );
+    s.details = details(Some(name), group, resource);
+    s
+}
+
+/// 422 `<Kind>.<group> "<name>" is invalid: <field>: <why>`.
+pub fn invalid(kind: &str, group: &str, name: &str, why: &str) -> Status {
+    let mut s = Status::failure(
+        422,
+        "Invalid",
+        format!("{kind}.{group} \"{name}\" is invalid: {why}"),
+    );
+    s.details = details(Some(name), group, kind);
+    s
+}

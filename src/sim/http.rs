@@ -20,7 +20,7 @@ use super::errors;
 use super::faults::{Fault, FaultRng, Override};
 use super::hooks::{Action, Hooks};
 use super::rbac::{self, Attributes, User};
-use super::store::{ListQuery, Store, WORKLOADS};
+use super::store::{ListQuery, RBAC_GROUP, RBAC_RESOURCES, Store, WORKLOADS};
 use super::{RequestRecord, discovery, table, watch as watches};
 use crate::model::{GROUP, ImageStream, ImageStreamTag, Status};
 
@@ -659,6 +659,30 @@ fn route(
         {
             ok(200, store.get_workload(g, r, ns, n))
         }
+        // ---- rbac.authorization.k8s.io (rolebindings: list/get/create; roles, clusterroles: list/get)
+        (RBAC_GROUP, r, None, "GET", _, None) if rbac_served(r, ns) => {
+            let v = store.rbac_list(r, ns, &q);
+            match r {
+                _ if !table => (200, v),
+                "rolebindings" => (200, table::rolebindings(&v, now)),
+                _ => (200, table::default(&v, now)),
+            }
+        }
+        (RBAC_GROUP, r, None, "GET", _, Some(n)) if rbac_served(r, ns) => {
+            match store.rbac_get(r, ns, n) {
+                Ok(v) if table && r == "rolebindings" => (200, table::rolebindings(&v, now)),
+                Ok(v) if table => (200, table::default(&v, now)),
+                r => ok(200, r),
+            }
+        }
+        (RBAC_GROUP, "rolebindings", None, "POST", Some(ns), None) => {
+            let r = parse_body::<Value>(body)
+                .and_then(|b| store.rbac_create("rolebindings", Some(ns), b));
+            ok(201, r)
+        }
+        (RBAC_GROUP, r, _, _, _, _) if RBAC_RESOURCES.iter().any(|(rr, _, _)| *rr == r) => {
+            (405, status_value(&errors::method_not_allowed(method)))
+        }
         (g, r, _, _, _, _)
             if (g == GROUP
                 && [
@@ -677,4 +701,11 @@ fn route(
         _ => (404, status_value(&errors::not_found_path())),
     };
     (code, v)
+}
+
+/// A namespaced RBAC resource asked in a namespace or across all; a ClusterRole without one.
+fn rbac_served(resource: &str, ns: Option<&str>) -> bool {
+    RBAC_RESOURCES
+        .iter()
+        .any(|(r, _, namespaced)| *r == resource && (*namespaced || ns.is_none()))
 }

@@ -5,6 +5,7 @@
 //!   [`errors`]: `Status` bodies worded like the apiserver.
 //! - [`http`]: routing, authentication, knobs (latency, 429, faults), RBAC ([`rbac`]);
 //!   [`discovery`]: `/version`, `/api`, `/apis`; [`table`]: server-side Table output.
+//! - [`bootstrap`]: the built-in ClusterRoles served under `rbac.authorization.k8s.io/v1`.
 //! - [`tls`]: a CA + server certificate generated at start; [`kubeconfig`]: a kubeconfig for it.
 //! - [`watch`]: the bounded event log of imagestreams and streamed `?watch=true` answers;
 //!   [`hooks`]: one-shot changes or lost answers on the n-th matching request.
@@ -13,6 +14,7 @@
 // server, so boxing them buys nothing but noise.
 #![allow(clippy::result_large_err)]
 
+pub mod bootstrap;
 pub mod discovery;
 pub mod errors;
 pub mod faults;
@@ -401,6 +403,58 @@ impl Sim {
     /// Hooks and dropped answers armed but not fired yet.
     pub fn pending_hooks(&self) -> usize {
         lock_hooks(&self.shared).pending()
+    }
+
+    /// Adds a RoleBinding in `ns` (as `oc policy add-role-to-group … -n ns` does). Subjects are
+    /// written `group:NAME`, `user:NAME` or `serviceaccount:NAMESPACE:NAME`.
+    pub fn add_role_binding(
+        &self,
+        ns: &str,
+        name: &str,
+        role_ref_kind: &str,
+        role_ref_name: &str,
+        subjects: &[&str],
+    ) {
+        let subjects: Vec<serde_json::Value> = subjects
+            .iter()
+            .map(|s| match s.split_once(':') {
+                Some(("group", n)) => serde_json::json!({"kind": "Group", "name": n}),
+                Some(("user", n)) => serde_json::json!({"kind": "User", "name": n}),
+                Some(("serviceaccount", rest)) => {
+                    let (sa_ns, n) = rest.split_once(':').unwrap_or((ns, rest));
+                    serde_json::json!({"kind": "ServiceAccount", "namespace": sa_ns, "name": n})
+                }
+                _ => panic!("subject {s:?}: write group:NAME, user:NAME or serviceaccount:NS:NAME"),
+            })
+            .collect();
+        let body = serde_json::json!({
+            "metadata": {"name": name},
+            "roleRef": {"apiGroup": store::RBAC_GROUP, "kind": role_ref_kind, "name": role_ref_name},
+            "subjects": subjects,
+        });
+        if let Err(e) = self
+            .shared
+            .store()
+            .rbac_create("rolebindings", Some(ns), body)
+        {
+            panic!("add_role_binding {ns}/{name}: {:?}", e.message);
+        }
+    }
+
+    /// Adds a Role in `ns` with `rules` (a JSON array of PolicyRules).
+    pub fn add_role(&self, ns: &str, name: &str, rules: serde_json::Value) {
+        let body = serde_json::json!({"metadata": {"name": name}, "rules": rules});
+        if let Err(e) = self.shared.store().rbac_create("roles", Some(ns), body) {
+            panic!("add_role {ns}/{name}: {:?}", e.message);
+        }
+    }
+
+    /// Adds a ClusterRole with `rules` (a JSON array of PolicyRules).
+    pub fn add_cluster_role(&self, name: &str, rules: serde_json::Value) {
+        let body = serde_json::json!({"metadata": {"name": name}, "rules": rules});
+        if let Err(e) = self.shared.store().rbac_create("clusterroles", None, body) {
+            panic!("add_cluster_role {name}: {:?}", e.message);
+        }
     }
 
     /// Direct access to the store (tests).

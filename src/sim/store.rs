@@ -128,6 +128,8 @@ pub struct Store {
     pub(crate) images: BTreeMap<String, Image>,
     /// (resource, namespace) → objects.
     pub(crate) workloads: BTreeMap<(String, String), Vec<Value>>,
+    /// rbac.authorization.k8s.io objects: (resource, namespace or "", name) → object.
+    pub(crate) rbac: BTreeMap<(String, String, String), Value>,
     rv: u64,
     uid_seq: u64,
     shuffle: u64,
@@ -145,17 +147,20 @@ impl Default for Store {
 
 impl Store {
     pub fn new() -> Store {
-        Store {
+        let mut st = Store {
             namespaces: BTreeMap::new(),
             streams: BTreeMap::new(),
             images: BTreeMap::new(),
             workloads: BTreeMap::new(),
+            rbac: BTreeMap::new(),
             rv: 400,
             uid_seq: 0,
             shuffle: 0x9e37_79b9_7f4a_7c15,
             clock: None,
             events: EventLog::starting_at(400),
-        }
+        };
+        st.add_bootstrap_cluster_roles();
+        st
     }
 
     pub fn now(&self) -> Timestamp {
@@ -1255,4 +1260,206 @@ fn strip_kind(v: &mut Value) {
         o.remove("kind");
         o.remove("apiVersion");
     }
+}
+
+// ---- rbac.authorization.k8s.io: rolebindings, roles, clusterroles ---------------------------
+//
+// Served as the real kube-apiserver does (recordings openshift-4.13-round2/201–204): a LIST is
+// `<Kind>List` with the items sorted by name and without kind/apiVersion, a GET or CREATE is the
+// object with its kind; errors name `<resource>.rbac.authorization.k8s.io`. The objects are data
+// only: the simulator's authorization stays token → rules (`rbac.rs`).
+
+/// The RBAC API group.
+pub const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// (resource, Kind, namespaced) of the RBAC resources the simulator serves.
+pub const RBAC_RESOURCES: &[(&str, &str, bool)] = &[
+    ("rolebindings", "RoleBinding", true),
+    ("roles", "Role", true),
+    ("clusterroles", "ClusterRole", false),
+];
+
+fn rbac_kind(resource: &str) -> &'static str {
+    RBAC_RESOURCES
+        .iter()
+        .find(|(r, _, _)| *r == resource)
+        .map_or("Unknown", |(_, k, _)| k)
+}
+
+impl Store {
+    /// The built-in ClusterRoles (`bootstrap.rs`). They take no uid or resourceVersion from the
+    /// store's sequences, so adding them changes nothing else the store makes.
+    fn add_bootstrap_cluster_roles(&mut self) {
+        let now = self.now();
+        for mut role in super::bootstrap::cluster_roles() {
+            let name = role["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let h = super::scenario::sha_hex(&format!("clusterrole/{name}"));
+            role["metadata"]["uid"] = json!(format!(
+                "{}-{}-4{}-8{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[13..16],
+                &h[17..20],
+                &h[20..32]
+            ));
+            role["metadata"]["resourceVersion"] = json!(self.rv.to_string());
+            role["metadata"]["creationTimestamp"] = json!(time(now));
+            self.rbac
+                .insert(("clusterroles".into(), String::new(), name), role);
+        }
+    }
+
+    /// Validates and stores a RoleBinding, Role or ClusterRole (`ns` `None` for a ClusterRole),
+    /// defaulting what the apiserver defaults; returns the stored object.
+    pub fn rbac_create(
+        &mut self,
+        resource: &str,
+        ns: Option<&str>,
+        mut body: Value,
+    ) -> Result<Value> {
+        let kind = rbac_kind(resource);
+        let name = body["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if name.is_empty() {
+            return Err(errors::invalid(
+                kind,
+                RBAC_GROUP,
+                "",
+                "metadata.name: Required value: name or generateName is required",
+            ));
+        }
+        if let (Some(ns), Some(theirs)) = (ns, body["metadata"]["namespace"].as_str())
+            && theirs != ns
+        {
+            return Err(errors::bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request",
+            ));
+        }
+        if resource == "rolebindings" {
+            check_role_binding(&name, &mut body)?;
+        }
+        let key = (
+            resource.to_owned(),
+            ns.unwrap_or_default().to_owned(),
+            name.clone(),
+        );
+        if self.rbac.contains_key(&key) {
+            return Err(errors::already_exists_in(resource, RBAC_GROUP, &name));
+        }
+        if let Some(ns) = ns {
+            self.ensure_namespace(ns);
+        }
+        let uid = self.next_uid();
+        let rv = self.next_rv();
+        let now = self.now();
+        let meta = body["metadata"].as_object_mut().expect("checked above");
+        if let Some(ns) = ns {
+            meta.insert("namespace".into(), json!(ns));
+        }
+        meta.insert("uid".into(), json!(uid));
+        meta.insert("resourceVersion".into(), json!(rv));
+        meta.insert("creationTimestamp".into(), json!(time(now)));
+        body["kind"] = json!(kind);
+        body["apiVersion"] = json!(format!("{RBAC_GROUP}/v1"));
+        self.rbac.insert(key, body.clone());
+        Ok(body)
+    }
+
+    pub fn rbac_get(&self, resource: &str, ns: Option<&str>, name: &str) -> Result<Value> {
+        self.rbac
+            .get(&(
+                resource.to_owned(),
+                ns.unwrap_or_default().to_owned(),
+                name.to_owned(),
+            ))
+            .cloned()
+            .ok_or_else(|| errors::not_found(resource, RBAC_GROUP, name))
+    }
+
+    /// `ns` `None`: every namespace (or the cluster-scoped ClusterRoles).
+    pub fn rbac_list(&self, resource: &str, ns: Option<&str>, q: &ListQuery) -> Value {
+        let items: Vec<Value> = self
+            .rbac
+            .iter()
+            .filter(|((r, n, _), _)| r == resource && ns.is_none_or(|x| x == n))
+            .map(|(_, o)| o.clone())
+            .filter(|o| {
+                let labels: Option<BTreeMap<String, String>> =
+                    serde_json::from_value(o["metadata"]["labels"].clone()).ok();
+                q.label.matches(labels.as_ref())
+                    && q.field.matches(
+                        o["metadata"]["namespace"].as_str().unwrap_or_default(),
+                        o["metadata"]["name"].as_str().unwrap_or_default(),
+                    )
+            })
+            .map(|mut o| {
+                strip_kind(&mut o);
+                o
+            })
+            .collect();
+        json!({"kind": format!("{}List", rbac_kind(resource)),
+            "apiVersion": format!("{RBAC_GROUP}/v1"),
+            "metadata": {"resourceVersion": self.rv.to_string()}, "items": items})
+    }
+}
+
+/// The apiserver's validation and defaulting of a RoleBinding (k8s.io/kubernetes
+/// `pkg/apis/rbac/validation` and `v1/defaults.go`): roleRef is required and immutable in kind,
+/// subjects are ServiceAccount (namespace defaulted later by the authorizer), User or Group.
+fn check_role_binding(name: &str, body: &mut Value) -> Result<()> {
+    let invalid = |why: String| errors::invalid("RoleBinding", RBAC_GROUP, name, &why);
+    let r = &body["roleRef"];
+    match r["apiGroup"].as_str().unwrap_or_default() {
+        RBAC_GROUP => {}
+        other => {
+            return Err(invalid(format!(
+                "roleRef.apiGroup: Unsupported value: \"{other}\": supported values: \"{RBAC_GROUP}\""
+            )));
+        }
+    }
+    match r["kind"].as_str().unwrap_or_default() {
+        "Role" | "ClusterRole" => {}
+        other => {
+            return Err(invalid(format!(
+                "roleRef.kind: Unsupported value: \"{other}\": supported values: \"Role\", \"ClusterRole\""
+            )));
+        }
+    }
+    if r["name"].as_str().is_none_or(str::is_empty) {
+        return Err(invalid("roleRef.name: Required value".into()));
+    }
+    if let Some(subjects) = body["subjects"].as_array_mut() {
+        for (i, s) in subjects.iter_mut().enumerate() {
+            if s["name"].as_str().is_none_or(str::is_empty) {
+                return Err(invalid(format!("subjects[{i}].name: Required value")));
+            }
+            match s["kind"].as_str().unwrap_or_default() {
+                "ServiceAccount" => {
+                    if s.get("apiGroup").is_none() {
+                        s["apiGroup"] = json!("");
+                    }
+                }
+                "User" | "Group" => {
+                    if s["apiGroup"].as_str().is_none_or(str::is_empty) {
+                        s["apiGroup"] = json!(RBAC_GROUP);
+                    }
+                }
+                other => {
+                    return Err(invalid(format!(
+                        "subjects[{i}].kind: Unsupported value: \"{other}\": supported values: \"ServiceAccount\", \"User\", \"Group\""
+                    )));
+                }
+            }
+            // An empty apiGroup is omitted on output (`omitempty`).
+            if s["apiGroup"] == "" {
+                s.as_object_mut().map(|o| o.remove("apiGroup"));
+            }
+        }
+    }
+    Ok(())
 }

@@ -147,6 +147,84 @@ pub fn default(v: &Value, now: Timestamp) -> Value {
     )
 }
 
+/// kube's `duration.HumanDuration` (apimachinery `util/duration`), the AGE of its printers.
+fn short_duration(secs: i64) -> String {
+    let s = secs.max(0);
+    let (m, h, d) = (s / 60, s / 3600, s / 86400);
+    match s {
+        _ if s < 120 => format!("{s}s"),
+        _ if m < 10 => match s % 60 {
+            0 => format!("{m}m"),
+            r => format!("{m}m{r}s"),
+        },
+        _ if m < 180 => format!("{m}m"),
+        _ if h < 8 => match m % 60 {
+            0 => format!("{h}h"),
+            r => format!("{h}h{r}m"),
+        },
+        _ if h < 48 => format!("{h}h"),
+        _ if h < 192 => match h % 24 {
+            0 => format!("{d}d"),
+            r => format!("{d}d{r}h"),
+        },
+        _ if d < 365 * 2 => format!("{d}d"),
+        _ if d < 365 * 8 => match d % 365 {
+            0 => format!("{}y", d / 365),
+            r => format!("{}y{r}d", d / 365),
+        },
+        _ => format!("{}y", d / 365),
+    }
+}
+
+/// RoleBindings: Name, Role (`ClusterRole/system:image-puller`), Age; Users, Groups and
+/// ServiceAccounts in the wide output, as kube-apiserver's printers do.
+pub fn rolebindings(v: &Value, now: Timestamp) -> Value {
+    let rows = items(v)
+        .iter()
+        .map(|rb| {
+            let subjects = |kind: &str| -> String {
+                rb["subjects"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| s["kind"] == kind)
+                    .map(|s| match (kind, s["namespace"].as_str()) {
+                        ("ServiceAccount", Some(ns)) => {
+                            format!("{ns}/{}", s["name"].as_str().unwrap_or_default())
+                        }
+                        _ => s["name"].as_str().unwrap_or_default().to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let role = format!(
+                "{}/{}",
+                rb["roleRef"]["kind"].as_str().unwrap_or_default(),
+                rb["roleRef"]["name"].as_str().unwrap_or_default()
+            );
+            let age = rb["metadata"]["creationTimestamp"]
+                .as_str()
+                .and_then(|t| t.parse::<Timestamp>().ok())
+                .map(|t| short_duration(now.as_second() - t.as_second()))
+                .unwrap_or_else(|| "<unknown>".into());
+            json!({"cells": [rb["metadata"]["name"], role, age, subjects("User"),
+                subjects("Group"), subjects("ServiceAccount")], "object": partial(rb)})
+        })
+        .collect();
+    table(
+        list_meta(v),
+        vec![
+            col("Name", "name", NAME_DESC, 0),
+            col("Role", "", "", 0),
+            col("Age", "", "", 0),
+            col("Users", "", "", 1),
+            col("Groups", "", "", 1),
+            col("ServiceAccounts", "", "", 1),
+        ],
+        rows,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
