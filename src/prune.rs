@@ -253,35 +253,54 @@ async fn gather(
             cluster::workload_images(cluster, scope).await
         }
     };
-    let (planned, all, workloads) = tokio::join!(planned, all, workloads);
+    let consumers = consumer_namespaces(cluster, scope, p);
+    let (planned, all, workloads, (consumers, consumer_unchecked)) =
+        tokio::join!(planned, all, workloads, consumers);
     let (scope_streams, scope_version) = all?;
     let planned = planned?.unwrap_or_else(|| scope_streams.clone());
     let mut uses = workloads.uses;
     let mut unchecked = workloads.unchecked;
-
-    let (consumers, consumer_unchecked) = consumer_namespaces(cluster, scope, p).await;
     unchecked.extend(consumer_unchecked);
     let mut consumer_streams = Vec::new();
     let reads = consumers.iter().map(|ns| read_consumer(cluster, ns, p));
     for (ns, streams, workloads) in futures_util::future::join_all(reads).await {
+        // What this namespace would not let us read, said in one line.
+        let mut forbidden: Vec<&str> = Vec::new();
+        let mut other = Vec::new();
         match streams {
             Ok(s) => consumer_streams.extend(s),
-            Err(e) => unchecked.push(format!(
-                "could not check the spec tags of consumer namespace {ns:?}: {}",
-                e.message
-            )),
+            Err(e) if e.message.contains("(403)") => forbidden.push("imagestreams"),
+            Err(e) => other.push(format!("its image streams: {}", e.message)),
         }
+        forbidden.extend(workloads.forbidden.iter().copied());
+        other.extend(
+            workloads
+                .unchecked
+                .iter()
+                .filter(|why| {
+                    !workloads
+                        .forbidden
+                        .iter()
+                        .any(|k| why.contains(&format!(" {k} use:")))
+                })
+                .cloned(),
+        );
+        if !forbidden.is_empty() {
+            unchecked.push(format!(
+                "cannot check consumer namespace {ns:?} for images in use: you may not list {} there (apply deploy/consumer-namespace.yaml in it, or leave it out with --consumers)",
+                forbidden.join(", ")
+            ));
+        }
+        unchecked.extend(
+            other
+                .into_iter()
+                .map(|why| format!("in consumer namespace {ns:?}: {why}")),
+        );
         uses.extend(
             workloads
                 .uses
                 .into_iter()
                 .map(|(who, refs)| (format!("{ns}/{who}"), refs)),
-        );
-        unchecked.extend(
-            workloads
-                .unchecked
-                .into_iter()
-                .map(|why| format!("in consumer namespace {ns:?}: {why}")),
         );
     }
     let context: Vec<ImageStream> = scope_streams
@@ -320,9 +339,11 @@ async fn consumer_namespaces(
         list.dedup();
         return (list, Vec::new());
     }
-    // Discovery through RoleBindings lands with the consumers module.
-    let _ = cluster;
-    (Vec::new(), Vec::new())
+    if p.ignore_in_use {
+        return (Vec::new(), Vec::new());
+    }
+    let found = cluster::discover_consumers(cluster, ns).await;
+    (found.namespaces.into_iter().collect(), found.unchecked)
 }
 
 async fn read_consumer(

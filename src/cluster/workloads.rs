@@ -36,6 +36,9 @@ pub struct WorkloadImages {
     pub uses: Vec<(String, Vec<ImageRef>)>,
     /// One sentence per workload kind that could not be listed (403, errors).
     pub unchecked: Vec<String>,
+    /// The kinds of `unchecked` that were forbidden (403), so that a caller can say it in one
+    /// line ("you may not list pods, deployments … in namespace dev").
+    pub forbidden: Vec<&'static str>,
 }
 
 pub async fn workload_images(cluster: &Cluster, scope: &Scope) -> WorkloadImages {
@@ -57,17 +60,23 @@ pub async fn workload_images(cluster: &Cluster, scope: &Scope) -> WorkloadImages
     }
     // Deterministic order whatever finished first.
     results.sort_by_key(|(plural, _)| WORKLOADS.iter().position(|w| w.3 == *plural));
-    for (_, r) in results {
+    for (plural, r) in results {
         match r {
             Ok(uses) => out.uses.extend(uses),
-            Err(Some(why)) => out.unchecked.push(why),
+            Err(Some((why, forbidden))) => {
+                out.unchecked.push(why);
+                if forbidden {
+                    out.forbidden.push(plural);
+                }
+            }
             Err(None) => {}
         }
     }
     out
 }
 
-/// `Err(None)`: the cluster does not serve this kind (404), nothing to check.
+/// `Err(None)`: the cluster does not serve this kind (404), nothing to check; `Err(Some((why,
+/// forbidden)))`: it could not be listed, `forbidden` for a 403.
 async fn list_kind(
     cluster: &Cluster,
     scope: &Scope,
@@ -75,7 +84,7 @@ async fn list_kind(
     version: &str,
     kind: &str,
     plural: &str,
-) -> Result<Vec<(String, Vec<ImageRef>)>, Option<String>> {
+) -> Result<Vec<(String, Vec<ImageRef>)>, Option<(String, bool)>> {
     let gvk = kube::api::GroupVersionKind::gvk(group, version, kind);
     let ar = ApiResource::from_gvk_with_plural(&gvk, plural);
     let api: Api<DynamicObject> = match scope {
@@ -90,6 +99,7 @@ async fn list_kind(
             Ok(p) => p,
             Err(kube::Error::Api(s)) if s.code == 404 => return Err(None),
             Err(e) => {
+                let forbidden = matches!(&e, kube::Error::Api(s) if s.code == 403);
                 let ctx = ApiContext {
                     verb: "list",
                     resource: plural,
@@ -98,8 +108,9 @@ async fn list_kind(
                     url: &cluster.url,
                 };
                 let Error { message, .. } = api_error(e, &ctx);
-                return Err(Some(format!(
-                    "could not check which images {plural} use: {message}"
+                return Err(Some((
+                    format!("could not check which images {plural} use: {message}"),
+                    forbidden,
                 )));
             }
         };

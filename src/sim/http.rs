@@ -38,6 +38,9 @@ pub struct Knobs {
     /// Rate of latency spikes: `spike` added on top of `latency` to that share of requests.
     pub spike_rate: f64,
     pub spike: Duration,
+    /// Injected faults are 500/503 only, never connection resets (for a test that needs the
+    /// error of a server that answers, whatever order concurrent requests draw faults in).
+    pub faults_5xx_only: bool,
 }
 
 impl Knobs {
@@ -50,6 +53,7 @@ impl Knobs {
             overrides: Vec::new(),
             spike_rate: 0.0,
             spike: Duration::ZERO,
+            faults_5xx_only: false,
         }
     }
 
@@ -352,6 +356,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
     }
     let is_write = method != "GET" && method != "HEAD";
     let mut fault = lock(&shared.rng).decide(knobs.fail_rate, is_write);
+    if knobs.faults_5xx_only && matches!(fault, Fault::ResetBefore | Fault::ResetAfter) {
+        fault = Fault::Internal;
+    }
     if reset_after_apply {
         fault = Fault::ResetAfter;
     }

@@ -302,6 +302,11 @@ impl Sim {
         self.shared.faults.load(Ordering::SeqCst)
     }
 
+    /// Injected faults are 500/503 only (no connection resets).
+    pub fn set_faults_5xx_only(&self, only: bool) {
+        self.shared.knobs().faults_5xx_only = only;
+    }
+
     pub fn set_fail_rate(&self, p: f64) {
         self.shared.knobs().fail_rate = p;
     }
