@@ -4,26 +4,14 @@
 //! system:serviceaccounts:<consumer> -n <building>`). `prune -n mynamespace` must look there:
 //! workloads and spec tags of the consumer protect as the namespace's own do.
 
-use std::time::Duration;
-
 use prunetags::model::{ObjectReference, TagReference};
 use prunetags::sim::Rule;
 use serde_json::{Value, json};
 
-use crate::harness::{self, Harness, Run};
+use crate::common::{NS, digest_of, kubeconfig_for, run_with};
+use crate::harness::{Harness, Run};
 
-const NS: &str = "mynamespace";
 const REGISTRY: &str = "image-registry.openshift-image-registry.svc:5000";
-
-fn digest_of(h: &Harness, tag: &str) -> String {
-    h.sim
-        .image_stream(NS, "myapp")
-        .unwrap()
-        .current(tag)
-        .unwrap()
-        .image
-        .clone()
-}
 
 /// `dev` runs v2.0.3 by tag and v2.0.4 by digest, through the registry.
 fn dev_runs_old_versions(h: &Harness) {
@@ -155,16 +143,7 @@ fn user(h: &Harness, token: &str, extra: Vec<Rule>) -> std::path::PathBuf {
     ];
     rules.extend(extra);
     h.sim.add_user(token, token, rules);
-    let path = h.dir.path().join(format!("kubeconfig-{token}"));
-    let yaml = prunetags::sim::kubeconfig::render(&h.sim.url(), h.sim.ca_pem(), token, NS);
-    std::fs::write(&path, yaml).unwrap();
-    path
-}
-
-fn run_with(h: &Harness, kubeconfig: &std::path::Path, args: &[&str]) -> Run {
-    let mut cmd = h.command();
-    cmd.env("KUBECONFIG", kubeconfig).args(args);
-    harness::run(cmd, Duration::from_secs(60))
+    kubeconfig_for(h, token)
 }
 
 #[test]
@@ -192,9 +171,7 @@ fn unreadable_role_bindings_warn_and_an_unattended_run_refuses() {
             ),
         ],
     );
-    let path = h.dir.path().join("kubeconfig-alice");
-    let yaml = prunetags::sim::kubeconfig::render(&h.sim.url(), h.sim.ca_pem(), "alice", NS);
-    std::fs::write(&path, yaml).unwrap();
+    let path = kubeconfig_for(&h, "alice");
     let run = run_with(&h, &path, &["prune", "myapp", "--keep", "5", "--yes"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     let warning = run

@@ -4,6 +4,7 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
+mod common;
 mod consumers;
 mod races;
 mod references;

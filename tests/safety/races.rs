@@ -16,9 +16,9 @@ use prunetags::sim::Rule;
 use prunetags::sim::scenario::{make_image, sha_digest};
 use serde_json::{Value, json};
 
-use crate::harness::{self, Harness, Run};
+use crate::common::{NS, digest_of, kubeconfig_for, run_with};
+use crate::harness::{Harness, Run};
 
-const NS: &str = "mynamespace";
 const REGISTRY: &str = "image-registry.openshift-image-registry.svc:5000";
 /// The first DELETE of `prune --keep 5 -l application=myapp --concurrency 1`.
 const FIRST: &str = "imagestreamtags/myapp:v2.1.3";
@@ -91,16 +91,6 @@ fn stream_gets(h: &Harness) -> usize {
         .count()
 }
 
-fn digest_of(h: &Harness, tag: &str) -> String {
-    h.sim
-        .image_stream(NS, "myapp")
-        .unwrap()
-        .current(tag)
-        .unwrap()
-        .image
-        .clone()
-}
-
 #[test]
 fn a_push_seen_by_the_reread_after_confirmation_protects() {
     let h = Harness::seed();
@@ -155,26 +145,26 @@ fn without_the_watch_each_delete_reads_its_stream_first() {
     ];
     rules.push(Rule::new(&["get", "list"], &["*"], Some(&[NS])));
     h.sim.add_user("nowatch", "nowatch", rules);
-    let path = h.dir.path().join("kubeconfig-nowatch");
-    let yaml = prunetags::sim::kubeconfig::render(&h.sim.url(), h.sim.ca_pem(), "nowatch", NS);
-    std::fs::write(&path, yaml).unwrap();
+    let path = kubeconfig_for(&h, "nowatch");
     h.sim.on_request("DELETE", FIRST, |s| {
         s.push(NS, "myapp", "v2.0.1", new_image("v2.0.1")).unwrap();
     });
-    let mut cmd = h.command();
-    cmd.env("KUBECONFIG", &path).args([
-        "prune",
-        "--keep",
-        "5",
-        "-l",
-        "application=myapp",
-        "--yes",
-        "-o",
-        "json",
-        "--concurrency",
-        "1",
-    ]);
-    let run = harness::run(cmd, Duration::from_secs(60));
+    let run = run_with(
+        &h,
+        &path,
+        &[
+            "prune",
+            "--keep",
+            "5",
+            "-l",
+            "application=myapp",
+            "--yes",
+            "-o",
+            "json",
+            "--concurrency",
+            "1",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let (o, why) = outcome(&run, "v2.0.1");
     assert_eq!(o, "skipped", "{why}");

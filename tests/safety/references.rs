@@ -9,9 +9,9 @@
 use prunetags::model::{ImageStream, ObjectReference, TagReference};
 use serde_json::{Value, json};
 
+use crate::common::{NS, digest_of};
 use crate::harness::{Harness, Run};
 
-const NS: &str = "mynamespace";
 const TARGET: &str = "v2.0.3";
 const STALE: &str = "v2.0.4";
 const SVC: &str = "image-registry.openshift-image-registry.svc:5000";
@@ -31,17 +31,6 @@ fn seed() -> Harness {
         );
     }
     h
-}
-
-/// The current digest of `myapp:<tag>`.
-fn digest(h: &Harness, tag: &str) -> String {
-    h.sim
-        .image_stream(NS, "myapp")
-        .unwrap()
-        .current(tag)
-        .unwrap()
-        .image
-        .clone()
 }
 
 fn from(kind: &str, name: &str, namespace: Option<&str>) -> ObjectReference {
@@ -177,7 +166,7 @@ fn spec_bare_tag_name_is_the_same_stream() {
     );
     // The simulator resolves it as the server does: prod holds v2.0.3's image.
     let is = h.sim.image_stream(NS, "myapp").unwrap();
-    assert_eq!(is.current("prod").unwrap().image, digest(&h, TARGET));
+    assert_eq!(is.current("prod").unwrap().image, digest_of(&h, TARGET));
     let doc = prune(&h, &[]);
     assert_eq!(reason_by(&doc, NS, TARGET, "referencedBy"), vec!["prod"]);
     assert_kept_and_pruned(&h, &[TARGET, "prod"]);
@@ -224,7 +213,7 @@ fn spec_cross_namespace_with_from_namespace() {
 #[test]
 fn spec_image_stream_image() {
     let h = seed();
-    let name = format!("myapp@{}", digest(&h, TARGET));
+    let name = format!("myapp@{}", digest_of(&h, TARGET));
     add_spec_tag(
         &h,
         NS,
@@ -244,7 +233,7 @@ fn spec_image_stream_image() {
 fn spec_docker_image_into_the_registry() {
     let h = seed();
     let by_tag = format!("{SVC}/{NS}/myapp:{TARGET}");
-    let by_digest = format!("{CLUSTER_IP}/{NS}/myapp@{}", digest(&h, "v2.0.6"));
+    let by_digest = format!("{CLUSTER_IP}/{NS}/myapp@{}", digest_of(&h, "v2.0.6"));
     add_spec_tag(&h, NS, "mirror", "a", from("DockerImage", &by_tag, None));
     add_spec_tag(&h, NS, "mirror", "b", from("DockerImage", &by_digest, None));
     let doc = prune(&h, &[]);
@@ -264,7 +253,7 @@ fn spec_docker_image_into_the_registry() {
 #[test]
 fn workload_by_digest() {
     let h = seed();
-    let image = format!("{SVC}/{NS}/myapp@{}", digest(&h, TARGET));
+    let image = format!("{SVC}/{NS}/myapp@{}", digest_of(&h, TARGET));
     let pod = json!({
         "metadata": {"name": "web-1"},
         "spec": {"containers": [{"name": "web", "image": image}]}
