@@ -491,12 +491,14 @@ fn guard(fresh: &Gathered, options: PlanOptions) -> Guard {
             let Some(stream) = current else {
                 return Verdict::Gone;
             };
+            // Recomputed only when a stream's spec changed (or a stream came or went): the
+            // MODIFIED event of each of our own DELETEs leaves the references as they were.
             let ctx = {
-                let (version, streams) = view.streams(None);
                 let mut slot = cached.lock().unwrap_or_else(|e| e.into_inner());
                 match &*slot {
-                    Some((v, ctx)) if *v == version => ctx.clone(),
+                    Some((v, ctx)) if *v == view.version() => ctx.clone(),
                     _ => {
+                        let (version, streams) = view.streams(None);
                         let all: Vec<ImageStream> = streams
                             .into_iter()
                             .chain(consumer_streams.clone())

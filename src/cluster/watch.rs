@@ -29,8 +29,35 @@ const QUICK_ENDS: usize = 3;
 struct State {
     streams: BTreeMap<(String, String), ImageStream>,
     live: bool,
-    /// Bumped on every change, so that users can cache what they derive from the view.
+    /// Bumped on every change that can alter spec references (a stream's spec, a stream added
+    /// or removed), so that users can cache the references they derive from the view. A tag
+    /// deleted from status, the common event during a prune, leaves it alone.
     version: u64,
+}
+
+impl State {
+    fn put(&mut self, s: ImageStream) {
+        let k = key(&s);
+        match self.streams.get(&k) {
+            Some(old) if !newer(&s, old) => {}
+            Some(old) => {
+                if old.spec != s.spec || old.metadata.uid != s.metadata.uid {
+                    self.version += 1;
+                }
+                self.streams.insert(k, s);
+            }
+            None => {
+                self.version += 1;
+                self.streams.insert(k, s);
+            }
+        }
+    }
+
+    fn remove(&mut self, k: &(String, String)) {
+        if self.streams.remove(k).is_some() {
+            self.version += 1;
+        }
+    }
 }
 
 /// The streams of one scope, as of the latest event seen.
@@ -107,18 +134,11 @@ impl StreamView {
                     match ev {
                         Ok(WatchEvent::Added(s)) | Ok(WatchEvent::Modified(s)) => {
                             rv = s.metadata.resource_version.clone().unwrap_or(rv);
-                            let mut st = lock(&state);
-                            let k = key(&s);
-                            if st.streams.get(&k).is_none_or(|old| newer(&s, old)) {
-                                st.streams.insert(k, s);
-                                st.version += 1;
-                            }
+                            lock(&state).put(s);
                         }
                         Ok(WatchEvent::Deleted(s)) => {
                             rv = s.metadata.resource_version.clone().unwrap_or(rv);
-                            let mut st = lock(&state);
-                            st.streams.remove(&key(&s));
-                            st.version += 1;
+                            lock(&state).remove(&key(&s));
                         }
                         Ok(WatchEvent::Bookmark(b)) => rv = b.metadata.resource_version,
                         // 410 Gone and other errors: the view can no longer be trusted.
@@ -161,6 +181,11 @@ impl StreamView {
             .cloned()
     }
 
+    /// The version of what spec references can be derived from (see `State::version`).
+    pub fn version(&self) -> u64 {
+        lock(&self.state).version
+    }
+
     /// The streams of `namespace` (all of them with `None`), and the view's version.
     pub fn streams(&self, namespace: Option<&str>) -> (u64, Vec<ImageStream>) {
         let st = lock(&self.state);
@@ -176,18 +201,10 @@ impl StreamView {
     /// Records a fresh read: `Some` the stream as read, `None` a 404.
     pub fn record(&self, namespace: &str, name: &str, read: Option<ImageStream>) {
         let mut st = lock(&self.state);
-        let k = (namespace.to_owned(), name.to_owned());
         match read {
-            Some(s) => {
-                if st.streams.get(&k).is_none_or(|old| newer(&s, old)) {
-                    st.streams.insert(k, s);
-                }
-            }
-            None => {
-                st.streams.remove(&k);
-            }
+            Some(s) => st.put(s),
+            None => st.remove(&(namespace.to_owned(), name.to_owned())),
         }
-        st.version += 1;
     }
 }
 
