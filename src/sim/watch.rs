@@ -320,7 +320,12 @@ pub fn line(type_: &str, object: &Value) -> Bytes {
     Bytes::from(s)
 }
 
-/// The too-old answer: the watch cache's `ResourceExpired` error, sent as an ERROR event.
+/// The too-old answer: the watch cache's `ResourceExpired` error, sent as an ERROR event on a 200
+/// stream, not as an HTTP 410: k8s.io/apiserver `pkg/storage/cacher/cacher.go`, `Watch`, after
+/// `getAllEventsSinceLocked` fails ("To match the uncached watch implementation, once we have
+/// passed authn/authz/admission, and successfully parsed a resource version, other errors must
+/// fail with a watch event of type ERROR, rather than a directly returned error." →
+/// `newErrWatcher(err)`); the message is `watch_cache.go`'s "too old resource version: %d (%d)".
 pub fn expired(rv: u64, floor: u64) -> Status {
     Status::failure(
         410,
