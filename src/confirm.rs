@@ -55,7 +55,7 @@ pub fn on_interrupt() {
         return;
     }
     restore_cursor();
-    eprintln!("\nerror: interrupted at the prompt: nothing was deleted");
+    eprintln!("\nerror: interrupted before anything was deleted");
     std::process::exit(3);
 }
 

@@ -482,7 +482,10 @@ fn ctrl_c_at_the_prompt_restores_the_cursor_and_deletes_nothing() {
     pty.send("\x03");
     let (code, text, raw) = pty.finish_raw();
     assert_eq!(code, 3, "{text}");
-    assert!(text.contains("nothing was deleted"), "{text}");
+    assert!(
+        text.contains("interrupted before anything was deleted"),
+        "{text}"
+    );
     // dialoguer hid the cursor (ESC [?25l) for the list; it is shown again (ESC [?25h) after.
     let hidden = find_last(&raw, b"\x1b[?25l").expect("the cursor was hidden");
     assert!(
