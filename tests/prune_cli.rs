@@ -88,6 +88,8 @@ fn user(h: &Harness, token: &str, name: &str, workloads: &[&str], extra: Vec<Rul
             Some(&[NS]),
         ),
         Rule::new(&["get", "list", "watch"], workloads, Some(&[NS])),
+        // To find the namespaces that pull from this one.
+        Rule::new(&["list"], &["rolebindings"], Some(&[NS])),
     ];
     rules.extend(extra);
     h.sim.add_user(token, name, rules);
