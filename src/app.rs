@@ -206,7 +206,7 @@ fn test_panic_with_credentials(connection: &crate::cli::Connection) {
 }
 
 /// One message line to stderr, credentials masked (see `redact`).
-fn note(text: &str) {
+pub fn note(text: &str) {
     eprintln!("{}", crate::redact::redact(text));
 }
 

@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 
+use crate::app::{note, print};
 use crate::cli::{Config, OutputArg, Prune};
 use crate::cluster::{
     self, ApplyOptions, ApplyReport, Cluster, Deletion, Guard, Outcome, RetryPolicy, Scope, Stop,
@@ -693,12 +694,4 @@ pub fn nothing_found(scope: &Scope, selector: Option<&str>) -> String {
         Scope::Namespace(ns) => format!("No image streams found in namespace {ns}{sel}."),
         Scope::All => format!("No image streams found in any namespace{sel}."),
     }
-}
-
-fn note(text: &str) {
-    eprintln!("{}", crate::redact::redact(text));
-}
-
-fn print(text: &str) -> Result<()> {
-    crate::app::print(text)
 }
