@@ -33,6 +33,17 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// Whether a JSON object's labels, namespace and name match the label and field selectors.
+    pub fn matches_object(&self, o: &Value) -> bool {
+        let labels: Option<BTreeMap<String, String>> =
+            serde_json::from_value(o["metadata"]["labels"].clone()).ok();
+        self.label.matches(labels.as_ref())
+            && self.field.matches(
+                o["metadata"]["namespace"].as_str().unwrap_or_default(),
+                o["metadata"]["name"].as_str().unwrap_or_default(),
+            )
+    }
+
     /// Parses a raw query string; bad selectors are a 400 like the apiserver's.
     pub fn parse(query: &str) -> Result<ListQuery> {
         let mut q = ListQuery::default();
@@ -1064,15 +1075,7 @@ impl Store {
             .iter()
             .filter(|((r, n), _)| r == resource && ns.is_none_or(|x| x == n))
             .flat_map(|(_, v)| v.iter().cloned())
-            .filter(|o| {
-                let labels: Option<BTreeMap<String, String>> =
-                    serde_json::from_value(o["metadata"]["labels"].clone()).ok();
-                q.label.matches(labels.as_ref())
-                    && q.field.matches(
-                        o["metadata"]["namespace"].as_str().unwrap_or_default(),
-                        o["metadata"]["name"].as_str().unwrap_or_default(),
-                    )
-            })
+            .filter(|o| q.matches_object(o))
             .collect();
         let api_version = if group.is_empty() {
             "v1".to_owned()
@@ -1388,15 +1391,7 @@ impl Store {
             .iter()
             .filter(|((r, n, _), _)| r == resource && ns.is_none_or(|x| x == n))
             .map(|(_, o)| o.clone())
-            .filter(|o| {
-                let labels: Option<BTreeMap<String, String>> =
-                    serde_json::from_value(o["metadata"]["labels"].clone()).ok();
-                q.label.matches(labels.as_ref())
-                    && q.field.matches(
-                        o["metadata"]["namespace"].as_str().unwrap_or_default(),
-                        o["metadata"]["name"].as_str().unwrap_or_default(),
-                    )
-            })
+            .filter(|o| q.matches_object(o))
             .map(|mut o| {
                 strip_kind(&mut o);
                 o
