@@ -28,7 +28,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use super::errors::{ApiContext, api_error, error_chain};
-use super::retry::{RetryPolicy, backoff_for, retryable};
+use super::retry::{RetryPolicy, backoff_for, retryable, with_retries_until};
 use super::{Cluster, StreamView};
 use crate::model::{ImageStream, ImageStreamTag};
 
@@ -476,31 +476,18 @@ fn is_answer_lost(e: &kube::Error) -> bool {
 /// GET of the deletion's stream, with retries that stop on a signal: `Ok(None)` is a 404.
 async fn read_stream(run: &Run, d: &Deletion) -> Sent<Option<ImageStream>> {
     let api: Api<ImageStream> = Api::namespaced(run.cluster.client.clone(), &d.namespace);
-    let mut attempt = 0u32;
-    loop {
-        if run.stop.is_stopped() {
-            return Sent::Stopped("interrupted".into());
-        }
-        let res = tokio::select! {
-            r = api.get(&d.stream) => r,
-            _ = run.stop.abandoned() => return Sent::Abandoned,
-        };
-        match res {
-            Ok(s) => return Sent::Answered(Ok(Some(s))),
-            Err(kube::Error::Api(s)) if s.code == 404 => return Sent::Answered(Ok(None)),
-            Err(e) => match retryable(&e) {
-                Some(after) if attempt < run.retry.retries => {
-                    run.retries.fetch_add(1, Ordering::SeqCst);
-                    let wait = backoff_for(run.retry, attempt, after);
-                    attempt += 1;
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = run.stop.stopped() => return Sent::Stopped("interrupted".into()),
-                    }
-                }
-                _ => return Sent::Answered(Err(e)),
-            },
-        }
+    let read = tokio::select! {
+        r = with_retries_until(run.retry, || run.stop.stopped(), || api.get(&d.stream)) => r,
+        _ = run.stop.abandoned() => return Sent::Abandoned,
+    };
+    let Some((res, retries)) = read else {
+        return Sent::Stopped("interrupted".into());
+    };
+    run.retries.fetch_add(retries, Ordering::SeqCst);
+    match res {
+        Ok(s) => Sent::Answered(Ok(Some(s))),
+        Err(kube::Error::Api(s)) if s.code == 404 => Sent::Answered(Ok(None)),
+        Err(e) => Sent::Answered(Err(e)),
     }
 }
 

@@ -53,27 +53,47 @@ pub fn retryable(e: &kube::Error) -> Option<Option<Duration>> {
 
 /// Runs `op` until it succeeds, fails for good, or the retries run out. Returns the result and
 /// how many retries it took.
-pub async fn with_retries<T, F, Fut>(
-    policy: RetryPolicy,
-    mut op: F,
-) -> (Result<T, kube::Error>, u32)
+pub async fn with_retries<T, F, Fut>(policy: RetryPolicy, op: F) -> (Result<T, kube::Error>, u32)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, kube::Error>>,
 {
+    with_retries_until(policy, std::future::pending::<()>, op)
+        .await
+        .expect("a pending stop never fires")
+}
+
+/// As [`with_retries`], but `None` once `stopped()` resolves: no attempt is started after it,
+/// and a wait for the next retry (a 429's `Retry-After` included) ends at once.
+pub async fn with_retries_until<T, F, Fut, S, SFut>(
+    policy: RetryPolicy,
+    stopped: S,
+    mut op: F,
+) -> Option<(Result<T, kube::Error>, u32)>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, kube::Error>>,
+    S: Fn() -> SFut,
+    SFut: Future<Output = ()>,
+{
+    use futures_util::FutureExt;
     let mut attempt = 0;
     loop {
+        if stopped().now_or_never().is_some() {
+            return None;
+        }
         match op().await {
-            Ok(v) => return (Ok(v), attempt),
+            Ok(v) => return Some((Ok(v), attempt)),
             Err(e) => match retryable(&e) {
                 Some(after) if attempt < policy.retries => {
-                    // On a 429, wait at least what the server asked, plus up to half again:
-                    // requests throttled together must not all come back in the same instant.
                     let wait = backoff_for(policy, attempt, after);
-                    tokio::time::sleep(wait).await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = stopped() => return None,
+                    }
                     attempt += 1;
                 }
-                _ => return (Err(e), attempt),
+                _ => return Some((Err(e), attempt)),
             },
         }
     }
