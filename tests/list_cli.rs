@@ -57,15 +57,6 @@ fn assert_err(run: &Run, code: i32, contains: &str) {
     );
 }
 
-fn ok(run: &Run) {
-    assert_eq!(
-        run.code, 0,
-        "stderr: {}\nstdout: {}",
-        run.stderr, run.stdout
-    );
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-}
-
 fn short(digest: &str) -> &str {
     &digest.trim_start_matches("sha256:")[..12]
 }
@@ -208,7 +199,7 @@ fn api_requests(h: &Harness) -> Vec<prunetags::sim::RequestRecord> {
 fn list_seed_shows_the_22_myapp_tags() {
     let h = Harness::seed();
     let out = h.run(&["list", "-l", "application=myapp"]);
-    ok(&out);
+    out.assert_ok();
     let rows: Vec<&str> = out
         .stdout
         .lines()
@@ -228,7 +219,7 @@ fn list_seed_shows_the_22_myapp_tags() {
 fn table_columns_order_and_cells_match_the_simulator() {
     let h = Harness::seed();
     let out = h.run(&["list"]);
-    ok(&out);
+    out.assert_ok();
     let (header, rows) = table(&out.stdout);
     assert_eq!(
         header,
@@ -361,7 +352,7 @@ fn table_columns_order_and_cells_match_the_simulator() {
 fn wide_adds_the_image_reference() {
     let h = Harness::seed();
     let out = h.run(&["list", "myapp", "-o", "wide"]);
-    ok(&out);
+    out.assert_ok();
     let (header, rows) = table(&out.stdout);
     assert_eq!(header.last().unwrap(), "IMAGE REFERENCE");
     let is = h.sim.image_stream("mynamespace", "myapp").unwrap();
@@ -382,7 +373,7 @@ fn table_of_a_large_namespace() {
         ..SimOptions::default()
     });
     let out = h.run(&["list"]);
-    ok(&out);
+    out.assert_ok();
     let (_, rows) = table(&out.stdout);
     assert_eq!(rows.len(), 4 * 12, "{}", out.stdout);
     let streams: Vec<&str> = rows.iter().map(|r| r["STREAM"].as_str()).collect();
@@ -440,7 +431,7 @@ fn history_tags(block: &str) -> Vec<(String, Vec<String>)> {
 fn history_marks_the_current_revision_and_lists_older_ones() {
     let h = Harness::seed();
     let out = h.run(&["list", "myapp", "--history"]);
-    ok(&out);
+    out.assert_ok();
     let is = h.sim.image_stream("mynamespace", "myapp").unwrap();
     assert!(
         out.stdout.starts_with("Name:             myapp\n"),
@@ -499,7 +490,7 @@ fn history_marks_the_current_revision_and_lists_older_ones() {
 fn history_folds_aliases_under_their_target() {
     let h = Harness::seed();
     let out = h.run(&["list", "python", "frontend", "--history"]);
-    ok(&out);
+    out.assert_ok();
     // Streams by name, separated by a blank line.
     let blocks: Vec<&str> = out.stdout.split("\n\n\nName:").collect();
     assert_eq!(blocks.len(), 2, "{}", out.stdout);
@@ -549,8 +540,8 @@ fn describe_is_list_history() {
     let h = Harness::seed();
     let a = h.run(&["list", "--history"]);
     let b = h.run(&["describe"]);
-    ok(&a);
-    ok(&b);
+    a.assert_ok();
+    b.assert_ok();
     assert_eq!(a.stdout, b.stdout);
     assert!(a.stdout.contains("Name:             python"));
 }
@@ -617,7 +608,7 @@ fn assert_inventory_matches(h: &Harness, v: &Value, ns: &str) {
 fn json_has_the_stable_schema_and_the_simulators_digests() {
     let h = Harness::seed();
     let out = h.run(&["list", "-o", "json"]);
-    ok(&out);
+    out.assert_ok();
     let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_inventory_matches(&h, &v, "mynamespace");
     let myapp = &v["items"][1];
@@ -661,7 +652,7 @@ fn json_of_a_large_namespace_matches_the_store() {
         ..SimOptions::default()
     });
     let out = h.run(&["list", "-o", "json"]);
-    ok(&out);
+    out.assert_ok();
     let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(v["items"].as_array().unwrap().len(), 30);
     assert_inventory_matches(&h, &v, "large");
@@ -672,8 +663,8 @@ fn yaml_is_the_same_document_as_json() {
     let h = Harness::seed();
     let j = h.run(&["list", "-o", "json"]);
     let y = h.run(&["list", "-o", "yaml"]);
-    ok(&j);
-    ok(&y);
+    j.assert_ok();
+    y.assert_ok();
     let from_json: Value = serde_json::from_str(&j.stdout).unwrap();
     let from_yaml: Value = serde_yaml::from_str(&y.stdout).unwrap();
     assert_eq!(from_json, from_yaml);
@@ -683,7 +674,7 @@ fn yaml_is_the_same_document_as_json() {
 fn name_output_lists_every_tag_with_an_image() {
     let h = Harness::seed();
     let out = h.run(&["list", "-o", "name", "-l", "application=frontend"]);
-    ok(&out);
+    out.assert_ok();
     assert_eq!(
         names_of(&out.stdout),
         [
@@ -698,7 +689,7 @@ fn name_output_lists_every_tag_with_an_image() {
         ]
     );
     let out = h.run(&["list", "-o", "name", "-A", "-l", "application=myapp"]);
-    ok(&out);
+    out.assert_ok();
     let lines = names_of(&out.stdout);
     assert_eq!(lines.len(), 23);
     assert_eq!(lines[0], "mynamespace/imagestreamtag/myapp:v2.1.8");
@@ -712,14 +703,14 @@ fn an_empty_namespace_says_so_on_stderr() {
         ..SimOptions::default()
     });
     let out = h.run(&["list"]);
-    ok(&out);
+    out.assert_ok();
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr.trim(),
         "No image streams found in namespace default."
     );
     let out = h.run(&["list", "-o", "json"]);
-    ok(&out);
+    out.assert_ok();
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["items"], json!([]));
 }
@@ -753,7 +744,7 @@ fn stream_names(stdout: &str) -> Vec<String> {
 fn the_contexts_namespace_is_the_default() {
     let h = Harness::seed();
     let out = h.run(&["list"]);
-    ok(&out);
+    out.assert_ok();
     assert_eq!(stream_names(&out.stdout), ["frontend", "myapp", "python"]);
     assert_eq!(listed_namespaces(&h), ["mynamespace"]);
 }
@@ -768,7 +759,7 @@ fn dash_n_overrides_the_contexts_namespace() {
     ] {
         h.sim.reset_requests();
         let out = h.run(args);
-        ok(&out);
+        out.assert_ok();
         let (_, rows) = table(&out.stdout);
         assert_eq!(rows.len(), 1, "{args:?}: {}", out.stdout);
         assert_eq!(
@@ -787,7 +778,7 @@ fn a_context_without_a_namespace_means_default() {
         .current("nons")
         .write(h.dir.path(), "nons");
     let out = run_with_kubeconfig(&h, &kc, &["list"]);
-    ok(&out);
+    out.assert_ok();
     assert_eq!(out.stdout, "");
     assert!(
         out.stderr
@@ -807,13 +798,13 @@ fn dash_dash_context_picks_another_context() {
         .current("mine")
         .write(h.dir.path(), "two-contexts");
     let out = run_with_kubeconfig(&h, &kc, &["list", "--context", "other"]);
-    ok(&out);
+    out.assert_ok();
     let (_, rows) = table(&out.stdout);
     assert_eq!(rows.len(), 1, "{}", out.stdout);
     assert_eq!(listed_namespaces(&h), ["otherproject"]);
     // Without --context: the current one.
     let out = run_with_kubeconfig(&h, &kc, &["list"]);
-    ok(&out);
+    out.assert_ok();
     assert_eq!(stream_names(&out.stdout), ["frontend", "myapp", "python"]);
 }
 
@@ -829,7 +820,7 @@ fn kubeconfig_env_merges_several_files() {
     let mut cmd = h.command();
     cmd.env("KUBECONFIG", &joined).arg("list");
     let out = harness::run(cmd, Duration::from_secs(60));
-    ok(&out);
+    out.assert_ok();
     let (_, rows) = table(&out.stdout);
     assert_eq!(rows.len(), 1, "{}", out.stdout);
     assert_eq!(rows[0]["TAG"], "v2.1.8");
@@ -840,7 +831,7 @@ fn kubeconfig_env_merges_several_files() {
     let mut cmd = h.command();
     cmd.env("KUBECONFIG", &joined).arg("list");
     let out = harness::run(cmd, Duration::from_secs(60));
-    ok(&out);
+    out.assert_ok();
     assert_eq!(listed_namespaces(&h), ["otherproject"]);
 }
 
@@ -864,7 +855,7 @@ fn dash_dash_kubeconfig_wins_over_the_env() {
         .arg(&h.kubeconfig)
         .arg("list");
     let out = harness::run(cmd, Duration::from_secs(60));
-    ok(&out);
+    out.assert_ok();
     assert_eq!(stream_names(&out.stdout), ["frontend", "myapp", "python"]);
     assert_eq!(listed_namespaces(&h), ["mynamespace"]);
 }
@@ -873,7 +864,7 @@ fn dash_dash_kubeconfig_wins_over_the_env() {
 fn all_namespaces_shows_the_namespace_column() {
     let h = Harness::seed();
     let out = h.run(&["list", "-A", "-l", "application=myapp"]);
-    ok(&out);
+    out.assert_ok();
     let (header, rows) = table(&out.stdout);
     assert_eq!(header[0], "NAMESPACE");
     assert_eq!(header[1], "STREAM");
@@ -904,7 +895,7 @@ fn dash_dash_cluster_overrides_the_contexts_cluster() {
     let out = run_with_kubeconfig(&h, &kc, &["list"]);
     assert_err(&out, 1, "connection refused");
     let out = run_with_kubeconfig(&h, &kc, &["list", "--cluster", "sim"]);
-    ok(&out);
+    out.assert_ok();
     assert_eq!(stream_names(&out.stdout), ["frontend", "myapp", "python"]);
     let out = run_with_kubeconfig(&h, &kc, &["list", "--cluster", "nope"]);
     assert_err(&out, 2, "cluster \"nope\" not found");
@@ -932,7 +923,7 @@ fn dash_dash_user_overrides_the_contexts_user() {
     assert_err(&out, 1, "unauthorized (401)");
     h.sim.reset_requests();
     let out = run_with_kubeconfig(&h, &kc, &["list", "--user", "viewer"]);
-    ok(&out);
+    out.assert_ok();
     assert_eq!(stream_names(&out.stdout), ["frontend", "myapp", "python"]);
     let users: Vec<String> = api_requests(&h).into_iter().map(|r| r.user).collect();
     assert_eq!(users, ["viewer"]);
@@ -970,7 +961,7 @@ fn paging_makes_one_list_per_250_streams_and_no_gets() {
         ..SimOptions::default()
     });
     let out = h.run(&["list", "-o", "name"]);
-    ok(&out);
+    out.assert_ok();
     let lists: Vec<_> = h
         .sim
         .requests()
@@ -1241,23 +1232,23 @@ fn has_ansi(s: &str) -> bool {
 fn color_always_never_and_pipes() {
     let h = Harness::seed();
     let always = h.run(&["list", "--color", "always"]);
-    ok(&always);
+    always.assert_ok();
     assert!(has_ansi(&always.stdout), "{}", always.stdout);
     let hist = h.run(&["list", "--history", "--color", "always"]);
     assert!(has_ansi(&hist.stdout));
 
     let never = h.run(&["list", "--color", "never"]);
-    ok(&never);
+    never.assert_ok();
     assert!(!has_ansi(&never.stdout));
     let piped = h.run(&["list"]);
-    ok(&piped);
+    piped.assert_ok();
     assert!(!has_ansi(&piped.stdout), "default to a pipe: no colour");
     assert_eq!(piped.stdout, never.stdout);
 
     let mut cmd = h.command();
     cmd.env("NO_COLOR", "1").args(["list", "--color", "auto"]);
     let no_color = harness::run(cmd, Duration::from_secs(60));
-    ok(&no_color);
+    no_color.assert_ok();
     assert!(!has_ansi(&no_color.stdout));
 
     // Errors to a pipe carry no escapes either.

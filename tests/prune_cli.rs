@@ -95,15 +95,6 @@ fn user(h: &Harness, token: &str, name: &str, workloads: &[&str], extra: Vec<Rul
     h.sim.add_user(token, name, rules);
 }
 
-fn ok(run: &Run) {
-    assert_eq!(
-        run.code, 0,
-        "exit code\nstdout: {}\nstderr: {}",
-        run.stdout, run.stderr
-    );
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-}
-
 /// The plan's table row of `tag` in `stream`.
 fn row<'a>(stdout: &'a str, stream: &str, tag: &str) -> &'a str {
     stdout
@@ -140,7 +131,7 @@ fn dry_run_shows_the_plan_and_sends_no_write() {
         "application=myapp",
         "--dry-run",
     ]);
-    ok(&run);
+    run.assert_ok();
     assert!(
         run.stderr
             .contains("Dry run: would delete 16 tags in 1 image stream"),
@@ -169,7 +160,7 @@ fn dry_run_with_trims_sends_no_write_either() {
         "-o",
         "json",
     ]);
-    ok(&run);
+    run.assert_ok();
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["kind"], "PruneRun");
     assert_eq!(doc["dryRun"], true);
@@ -183,7 +174,7 @@ fn dry_run_with_trims_sends_no_write_either() {
 fn yes_leaves_the_seed_blogs_result_with_16_deletes() {
     let h = Harness::seed();
     let run = h.run(&["prune", "--keep", "5", "--yes", "-l", "application=myapp"]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("myapp"), seed_survivors());
     assert_eq!(h.sim.count("DELETE", ""), 16, "{:?}", writes(&h));
     for tag in stale_myapp_tags() {
@@ -212,7 +203,7 @@ fn json_prune_run_lists_the_same_16_tags_in_plan_and_result() {
         "-o",
         "json",
     ]);
-    ok(&run);
+    run.assert_ok();
     let doc: Value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("stdout is one JSON document ({e}):\n{}", run.stdout));
     assert_eq!(doc["kind"], "PruneRun");
@@ -293,7 +284,7 @@ fn throttled_with_429_retries_and_deletes_exactly_the_plan() {
         "--concurrency",
         "16",
     ]);
-    ok(&run);
+    run.assert_ok();
     let throttled = h.sim.requests().iter().filter(|r| r.status == 429).count();
     let throttled_deletes = h
         .sim
@@ -354,7 +345,7 @@ fn faulty_large_run(seed: u64) -> Harness {
         h.sim.faults_injected() > 0,
         "seed {seed}: no fault was injected"
     );
-    ok(&run);
+    run.assert_ok();
     assert_eq!(all_tags(&h), want, "seed {seed}\n{}", run.stderr);
     // Survivors keep their history: nothing else was written.
     for s in h.sim.image_streams(&h.namespace) {
@@ -401,7 +392,7 @@ fn rerun_after_a_faulty_run_has_nothing_to_prune() {
     h.sim.reset_requests();
     let before = all_tags(&h);
     let run = h.run(&["prune", "--keep", "5", "--yes"]);
-    ok(&run);
+    run.assert_ok();
     assert!(
         run.stderr
             .contains("Nothing to prune in namespace \"large\""),
@@ -425,12 +416,12 @@ fn rerun_after_a_forbidden_run_deletes_what_is_left() {
     assert_eq!(h.tags("myapp").len(), 22);
     h.sim.reset_requests();
     let run = h.run(&["prune", "--keep", "5", "--yes", "-l", "application=myapp"]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.sim.count("DELETE", ""), 16);
     assert_eq!(h.tags("myapp"), seed_survivors());
     h.sim.reset_requests();
     let run = h.run(&["prune", "--keep", "5", "--yes", "-l", "application=myapp"]);
-    ok(&run);
+    run.assert_ok();
     assert!(run.stderr.contains("Nothing to prune"), "{}", run.stderr);
     assert_eq!(writes(&h), Vec::<String>::new());
 }
@@ -458,7 +449,7 @@ fn image_used_by_a_pod_is_kept() {
         "application=myapp",
         "--dry-run",
     ]);
-    ok(&dry);
+    dry.assert_ok();
     let r = row(&dry.stdout, "myapp", "v2.0.3");
     assert!(r.contains("keep"), "{r}");
     assert!(r.contains("in use by pod/web-1"), "{r}");
@@ -469,7 +460,7 @@ fn image_used_by_a_pod_is_kept() {
     );
 
     let run = h.run(&["prune", "--keep", "5", "--yes", "-l", "application=myapp"]);
-    ok(&run);
+    run.assert_ok();
     let mut want = seed_survivors();
     want.push("v2.0.3".into());
     assert_eq!(h.tags("myapp"), sorted(want));
@@ -482,7 +473,7 @@ fn tag_referenced_by_a_spec_tag_is_kept() {
     let h = Harness::seed();
     // frontend: v1.0.0 … v1.4.0, v1.5.0-rc.1; prod ← v1.1.0, test ← v1.4.0.
     let dry = h.run(&["prune", "frontend", "--keep", "1", "--dry-run"]);
-    ok(&dry);
+    dry.assert_ok();
     let r = row(&dry.stdout, "frontend", "v1.1.0");
     assert!(
         r.contains("keep") && r.contains("referenced by prod"),
@@ -495,7 +486,7 @@ fn tag_referenced_by_a_spec_tag_is_kept() {
     );
 
     let run = h.run(&["prune", "frontend", "--keep", "1", "--yes"]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(
         h.tags("frontend"),
         ["prod", "test", "v1.1.0", "v1.4.0", "v1.5.0-rc.1"]
@@ -517,7 +508,7 @@ fn keep_younger_than_keeps_young_tags() {
         "application=myapp",
         "--dry-run",
     ]);
-    ok(&dry);
+    dry.assert_ok();
     let r = row(&dry.stdout, "myapp", "v2.0.9");
     assert!(r.contains("keep") && r.contains("younger than 30d"), "{r}");
     assert!(row(&dry.stdout, "myapp", "v2.0.8").contains("delete"));
@@ -532,7 +523,7 @@ fn keep_younger_than_keeps_young_tags() {
         "-l",
         "application=myapp",
     ]);
-    ok(&run);
+    run.assert_ok();
     let mut want = seed_survivors();
     want.extend((9..=12).map(|p| format!("v2.0.{p}")));
     want.extend((0..=3).map(|p| format!("v2.1.{p}")));
@@ -574,7 +565,7 @@ fn pods_that_cannot_be_listed_make_yes_refuse() {
     let mut with_ignore = args.to_vec();
     with_ignore.push("--ignore-in-use");
     let run = run_as(&h, "no-pods", &with_ignore);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("myapp"), seed_survivors());
 }
 
@@ -595,7 +586,7 @@ fn pods_that_cannot_be_listed_still_allow_a_dry_run() {
             "--dry-run",
         ],
     );
-    ok(&run);
+    run.assert_ok();
     assert!(run.stderr.contains("warning:"), "{}", run.stderr);
     assert_eq!(writes(&h), Vec::<String>::new());
 }
@@ -624,7 +615,7 @@ fn keep_revisions_trims_history_through_the_status_subresource() {
         ]
     );
     let run = h.run(&["prune", "myapp", "--keep-revisions", "1", "--yes"]);
-    ok(&run);
+    run.assert_ok();
     assert!(run.stderr.contains("trimmed 3 revisions"), "{}", run.stderr);
     assert_eq!(h.sim.count("PUT", "/imagestreams/myapp/status"), 1);
     assert_eq!(h.sim.count("DELETE", ""), 0);
@@ -656,7 +647,7 @@ fn keep_and_keep_revisions_together() {
         "-l",
         "application=myapp",
     ]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("myapp"), seed_survivors());
     let after = h.sim.image_stream(NS, "myapp").unwrap();
     assert_eq!(after.status_tag("latest").unwrap().revisions().len(), 1);

@@ -125,6 +125,16 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Run {
 }
 
 impl Run {
+    /// Exit code 0 and no panic.
+    pub fn assert_ok(&self) {
+        assert_eq!(
+            self.code, 0,
+            "exit code\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+    }
+
     /// Exit code and one line on stderr: the contract of every error.
     pub fn assert_error(&self, code: i32, contains: &str) {
         assert_eq!(self.code, code, "exit code; stderr: {}", self.stderr);

@@ -36,15 +36,6 @@ fn stream_with(h: &Harness, stream: &str, tags: &[(&str, i64)]) {
     });
 }
 
-fn ok(run: &Run) {
-    assert_eq!(
-        run.code, 0,
-        "stdout: {}\nstderr: {}",
-        run.stdout, run.stderr
-    );
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-}
-
 fn sorted(tags: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
     v.sort();
@@ -81,7 +72,7 @@ fn one_version_under_several_names_takes_one_slot() {
         ],
     );
     let run = h.run(&["prune", "multi", "--keep", "2", "--yes", "-o", "json"]);
-    ok(&run);
+    run.assert_ok();
     // v1.3.0 and v1.2.0 (both names) are the 2 newest versions.
     assert_eq!(
         h.tags("multi"),
@@ -116,7 +107,7 @@ fn a_protected_name_keeps_every_name_of_its_version() {
         s.update_stream(NS, "multi", is).unwrap();
     });
     let run = h.run(&["prune", "multi", "--keep", "1", "--yes", "-o", "json"]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("multi"), sorted(&["v2.0.0", "v1.0.0", "1.0.0"]));
     assert_eq!(reasons(&run, "1.0.0")[0]["kind"], "pinned");
     assert_eq!(reasons(&run, "v1.0.0")[0]["kind"], "sameVersion");
@@ -140,7 +131,7 @@ fn pre_releases_take_no_slot() {
         ],
     );
     let run = h.run(&["prune", "pre", "--keep", "2", "--yes", "-o", "json"]);
-    ok(&run);
+    run.assert_ok();
     // The 2 newest releases, and every pre-release newer than v1.0.0 (the oldest kept).
     assert_eq!(
         h.tags("pre"),
@@ -174,13 +165,13 @@ fn match_is_anchored_and_narrows_the_versions() {
     );
     // Anchored: `v2` alone matches no tag name as a whole.
     let run = h.run(&["prune", "m", "--keep", "1", "--match", "v2", "--yes"]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("m").len(), 6, "{}", run.stderr);
     // Narrows: only v2 versions are candidates; v1 is untouched, v2-latest is not a version.
     let run = h.run(&[
         "prune", "m", "--keep", "1", "--match", r"v2\..*", "--yes", "-o", "json",
     ]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(
         h.tags("m"),
         sorted(&["v2.2.0", "v1.1.0", "v1.0.0", "v2-latest"])
@@ -206,14 +197,14 @@ fn order_created_prunes_build_tags_by_time() {
     let run = h.run(&[
         "prune", "ci", "--keep", "2", "--match", r"pr-\d+", "--yes", "-o", "json",
     ]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("ci").len(), 5);
     assert_eq!(reasons(&run, "pr-1")[0]["kind"], "notAVersion");
     // By time: the two newest current images (pr-3, pr-10) stay.
     let run = h.run(&[
         "prune", "ci", "--keep", "2", "--match", r"pr-\d+", "--order", "created", "--yes",
     ]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("ci"), sorted(&["pr-3", "pr-10", "latest"]));
 }
 
@@ -227,7 +218,7 @@ fn keep_younger_than_defaults_to_one_hour() {
     );
     // v1.0.0 was pushed just now: stale by version, but younger than oc's 60m.
     let run = h.run(&["prune", "young", "--keep", "1", "--yes", "-o", "json"]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("young"), sorted(&["v3.0.0", "v1.0.0"]));
     let r = reasons(&run, "v1.0.0");
     assert_eq!(r[0]["kind"], "youngerThan", "{r:?}");
@@ -247,7 +238,7 @@ fn keep_younger_than_defaults_to_one_hour() {
         "0",
         "--yes",
     ]);
-    ok(&run);
+    run.assert_ok();
     assert_eq!(h.tags("young"), sorted(&["v3.0.0"]));
 }
 
@@ -264,7 +255,7 @@ fn output_name_lists_what_would_be_and_what_was_deleted() {
         "-o",
         "name",
     ]);
-    ok(&run);
+    run.assert_ok();
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 16, "{}", run.stdout);
     assert!(
@@ -295,7 +286,7 @@ fn output_name_lists_what_would_be_and_what_was_deleted() {
         "-o",
         "name",
     ]);
-    ok(&run);
+    run.assert_ok();
     let mut printed: Vec<&str> = run.stdout.lines().collect();
     printed.sort();
     let mut want: Vec<String> = (1..=12)
