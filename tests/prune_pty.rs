@@ -500,26 +500,7 @@ fn ctrl_c_at_the_prompt_restores_the_cursor_and_deletes_nothing() {
 #[test]
 fn interactive_labels_carry_the_namespace_across_namespaces() {
     let h = Harness::seed();
-    for tag in ["v1.0.0", "v1.1.0"] {
-        let digest = sha_digest(&format!("other {tag}"));
-        let image = make_image(
-            &digest,
-            "",
-            &sha_digest(&format!("config other {tag}")),
-            vec![(sha_digest(&format!("layer other {tag}")), 1000)],
-            jiff::Timestamp::now(),
-        );
-        h.sim.push("otherns", "app", tag, image);
-    }
-    h.sim.with_store(|s| {
-        let mut is = s.get_stream("otherns", "app").unwrap();
-        for t in is.status.tags.iter_mut().flatten() {
-            for item in t.items.iter_mut().flatten() {
-                item.created.0 = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48);
-            }
-        }
-        s.update_stream_status("otherns", "app", is).unwrap();
-    });
+    h.push_aged("otherns", "app", &[("v1.0.0", 48), ("v1.1.0", 48)]);
     let mut pty = Pty::spawn(&h, &["prune", "--keep", "1", "-A", "-i"]);
     pty.expect("Tags to delete");
     // The first page of the list (the terminal is 24 lines): frontend's and myapp's tags.

@@ -61,6 +61,36 @@ impl Harness {
         run(cmd, Duration::from_secs(60))
     }
 
+    /// Pushes `tags` (name, hours ago) to `ns/stream`, each with an image of its own, and dates
+    /// each tag's revision that many hours back.
+    pub fn push_aged(&self, ns: &str, stream: &str, tags: &[(&str, i64)]) {
+        use prunetags::sim::scenario::{make_image, sha_digest};
+        for (tag, _) in tags {
+            let digest = sha_digest(&format!("{ns} {stream} {tag}"));
+            let image = make_image(
+                &digest,
+                &format!("image-registry.openshift-image-registry.svc:5000/{ns}/{stream}@{digest}"),
+                &sha_digest(&format!("config {ns} {stream} {tag}")),
+                vec![(sha_digest(&format!("layer {ns} {stream} {tag}")), 1000)],
+                jiff::Timestamp::now(),
+            );
+            self.sim.push(ns, stream, tag, image);
+        }
+        self.sim.with_store(|s| {
+            let mut is = s.get_stream(ns, stream).unwrap();
+            for t in is.status.tags.iter_mut().flatten() {
+                let Some((_, hours)) = tags.iter().find(|(n, _)| *n == t.tag) else {
+                    continue;
+                };
+                for item in t.items.iter_mut().flatten() {
+                    item.created.0 =
+                        jiff::Timestamp::now() - jiff::SignedDuration::from_hours(*hours);
+                }
+            }
+            s.update_stream_status(ns, stream, is).unwrap();
+        });
+    }
+
     /// Tag names (spec ∪ status) of a stream in the simulator's namespace, sorted.
     pub fn tags(&self, stream: &str) -> Vec<String> {
         self.sim.tag_names(&self.namespace, stream)

@@ -2,39 +2,11 @@
 //! --order created, the 1h default of --keep-younger-than, and `-o name`. Each test prunes a
 //! stream of its own in the seed scenario's namespace and asserts the tags left on the server.
 
-use prunetags::sim::scenario::{make_image, sha_digest};
 use serde_json::Value;
 
 use crate::harness::{Harness, Run};
 
 const NS: &str = "mynamespace";
-const REGISTRY: &str = "image-registry.openshift-image-registry.svc:5000";
-
-/// Pushes `tags` (name, hours ago) to a new stream `stream`, each with its own image, and dates
-/// each revision `hours` back.
-fn stream_with(h: &Harness, stream: &str, tags: &[(&str, i64)]) {
-    for (tag, _) in tags {
-        let digest = sha_digest(&format!("{stream} {tag}"));
-        let image = make_image(
-            &digest,
-            &format!("{REGISTRY}/{NS}/{stream}@{digest}"),
-            &sha_digest(&format!("config {stream} {tag}")),
-            vec![(sha_digest(&format!("layer {stream} {tag}")), 1000)],
-            jiff::Timestamp::now(),
-        );
-        h.sim.push(NS, stream, tag, image);
-    }
-    h.sim.with_store(|s| {
-        let mut is = s.get_stream(NS, stream).unwrap();
-        for t in is.status.tags.iter_mut().flatten() {
-            let hours = tags.iter().find(|(n, _)| *n == t.tag).unwrap().1;
-            for item in t.items.iter_mut().flatten() {
-                item.created.0 = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(hours);
-            }
-        }
-        s.update_stream_status(NS, stream, is).unwrap();
-    });
-}
 
 fn sorted(tags: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
@@ -59,8 +31,8 @@ fn reasons(run: &Run, tag: &str) -> Vec<Value> {
 #[test]
 fn one_version_under_several_names_takes_one_slot() {
     let h = Harness::seed();
-    stream_with(
-        &h,
+    h.push_aged(
+        NS,
         "multi",
         &[
             ("v1.3.0", 10),
@@ -85,8 +57,8 @@ fn one_version_under_several_names_takes_one_slot() {
 #[test]
 fn a_protected_name_keeps_every_name_of_its_version() {
     let h = Harness::seed();
-    stream_with(
-        &h,
+    h.push_aged(
+        NS,
         "multi",
         &[
             ("v2.0.0", 10),
@@ -117,8 +89,8 @@ fn a_protected_name_keeps_every_name_of_its_version() {
 #[test]
 fn pre_releases_take_no_slot() {
     let h = Harness::seed();
-    stream_with(
-        &h,
+    h.push_aged(
+        NS,
         "pre",
         &[
             ("v3.0.0-rc.1", 5),
@@ -151,8 +123,8 @@ fn pre_releases_take_no_slot() {
 #[test]
 fn match_is_anchored_and_narrows_the_versions() {
     let h = Harness::seed();
-    stream_with(
-        &h,
+    h.push_aged(
+        NS,
         "m",
         &[
             ("v2.2.0", 10),
@@ -182,8 +154,8 @@ fn match_is_anchored_and_narrows_the_versions() {
 #[test]
 fn order_created_prunes_build_tags_by_time() {
     let h = Harness::seed();
-    stream_with(
-        &h,
+    h.push_aged(
+        NS,
         "ci",
         &[
             ("pr-1", 50),
@@ -211,8 +183,8 @@ fn order_created_prunes_build_tags_by_time() {
 #[test]
 fn keep_younger_than_defaults_to_one_hour() {
     let h = Harness::seed();
-    stream_with(
-        &h,
+    h.push_aged(
+        NS,
         "young",
         &[("v3.0.0", 10), ("v2.0.0", 20), ("v1.0.0", 0)],
     );
