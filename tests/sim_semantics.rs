@@ -321,7 +321,7 @@ fn istag_create_and_update_track_the_source() {
 
 #[test]
 fn layers_list_blobs_and_images() {
-    let st = seeded();
+    let mut st = seeded();
     let l = st.layers("mynamespace", "python").unwrap();
     let images = l.images.unwrap();
     let blobs = l.blobs.unwrap();

@@ -39,6 +39,9 @@ struct Args {
     /// Seed of the generated data and of the faults.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Answer `imagestreams/<name>/layers` with OpenShift 4.13–4.16's wrong sizes.
+    #[arg(long)]
+    layer_size_bug: bool,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -97,6 +100,7 @@ fn main() {
                 return 1;
             }
         };
+        sim.set_layer_size_bug(args.layer_size_bug);
         if let Some(path) = &args.kubeconfig_out
             && let Err(e) = sim.write_kubeconfig(path, ns)
         {

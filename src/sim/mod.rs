@@ -346,6 +346,11 @@ impl Sim {
 
     /// `false` makes the simulator answer like a plain Kubernetes cluster: no
     /// `image.openshift.io/v1` in discovery, 404 for every path under it.
+    /// Turns on (or off) OpenShift 4.13–4.16's wrong `/layers` sizes ([`Store::layer_size_bug`]).
+    pub fn set_layer_size_bug(&self, on: bool) {
+        self.with_store(|st| st.layer_size_bug = on);
+    }
+
     pub fn set_image_api(&self, served: bool) {
         self.shared.knobs().image_api = served;
     }

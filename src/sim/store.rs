@@ -148,6 +148,10 @@ pub struct Store {
     pub(crate) clock: Option<Timestamp>,
     /// Watch events of imagestreams (see [`super::watch`]).
     pub(crate) events: EventLog,
+    /// `/layers` answers as OpenShift 4.13–4.16 do (recordings/openshift-4.13-layers): the
+    /// tags in a new order per request, and every blob an image is the first to bring carries
+    /// the size of that image's last layer. Blob membership stays right.
+    pub layer_size_bug: bool,
 }
 
 impl Default for Store {
@@ -169,6 +173,7 @@ impl Store {
             shuffle: 0x9e37_79b9_7f4a_7c15,
             clock: None,
             events: EventLog::starting_at(400),
+            layer_size_bug: false,
         };
         st.add_bootstrap_cluster_roles();
         st
@@ -443,6 +448,20 @@ impl Store {
         self.streams.get_mut(&key).expect("just inserted")
     }
 
+    /// Puts a stream in as given, status included (replaying a recorded server's streams);
+    /// uid, resourceVersion and generation are the store's own.
+    pub fn insert_stream(&mut self, mut stream: ImageStream) {
+        let ns = stream.namespace().to_owned();
+        let name = stream.name().to_owned();
+        self.ensure_namespace(&ns);
+        stream.metadata.uid = Some(self.next_uid());
+        stream.metadata.resource_version = Some(self.next_rv());
+        stream.metadata.generation.get_or_insert(1);
+        let key = (ns, name);
+        let old = self.streams.insert(key.clone(), stream);
+        self.events.touch(&key, old.as_ref());
+    }
+
     pub fn create_stream(&mut self, ns: &str, mut body: ImageStream) -> Result<ImageStream> {
         let name = body
             .metadata
@@ -658,15 +677,25 @@ impl Store {
         Ok(st)
     }
 
-    /// `imagestreams/<name>/layers`.
-    pub fn layers(&self, ns: &str, name: &str) -> Result<ImageStreamLayers> {
-        let s = self.stream_ref(ns, name)?;
+    /// `imagestreams/<name>/layers`, as openshift-apiserver's `addImageStreamLayersFromCache`
+    /// builds it: tags in turn, each tag's history newest first, each image once; a blob keeps
+    /// the first entry it gets; configs and manifests have no size. With
+    /// [`Store::layer_size_bug`] on, it answers as OpenShift 4.13–4.16 do (see the field).
+    pub fn layers(&mut self, ns: &str, name: &str) -> Result<ImageStreamLayers> {
+        let stream = self.stream_ref(ns, name)?.clone();
+        let bug = self.layer_size_bug;
+        let mut tags: Vec<&crate::model::NamedTagEventList> = stream.status_tags().iter().collect();
+        if bug {
+            for i in (1..tags.len()).rev() {
+                let j = (self.next_random() % (i as u64 + 1)) as usize;
+                tags.swap(i, j);
+            }
+        }
         let mut blobs = BTreeMap::new();
         let mut images = BTreeMap::new();
-        // Every revision's image, and the child manifests of manifest lists: the real server
-        // lists a manifest list's children in `images` too, with their own layers.
-        let mut pending: Vec<String> = s
-            .status_tags()
+        // Every revision's image, and the child manifests of manifest lists (listed in
+        // `images` too, with their own layers), in the order the server walks them.
+        let mut pending: Vec<String> = tags
             .iter()
             .flat_map(|t| t.revisions())
             .map(|ev| ev.image.clone())
@@ -686,14 +715,17 @@ impl Store {
                 );
                 continue;
             };
-            for l in img.docker_image_layers.iter().flatten() {
-                blobs.insert(
-                    l.name.clone(),
-                    ImageLayerData {
-                        size: Some(l.size),
+            let layers = img.docker_image_layers.as_deref().unwrap_or_default();
+            // The bug: `LayerSize: &layer.LayerSize` points at the range variable, which ends
+            // the loop holding the image's last layer.
+            let last = layers.last().map(|l| l.size);
+            for l in layers {
+                blobs
+                    .entry(l.name.clone())
+                    .or_insert_with(|| ImageLayerData {
+                        size: Some(if bug { last.unwrap_or(l.size) } else { l.size }),
                         media_type: l.media_type.clone(),
-                    },
-                );
+                    });
             }
             let config = img
                 .docker_image_metadata
@@ -701,42 +733,30 @@ impl Store {
                 .and_then(|m| m.id.clone())
                 .filter(|id| !id.is_empty());
             if let Some(c) = &config {
-                blobs.insert(
-                    c.clone(),
-                    ImageLayerData {
-                        size: None,
-                        media_type: "application/vnd.docker.container.image.v1+json".into(),
-                    },
-                );
+                blobs.entry(c.clone()).or_insert_with(|| ImageLayerData {
+                    size: None,
+                    media_type: "application/vnd.docker.container.image.v1+json".into(),
+                });
             }
             let mt = if img.docker_image_manifest_media_type.is_empty() {
                 "application/vnd.docker.distribution.manifest.v2+json".to_owned()
             } else {
                 img.docker_image_manifest_media_type.clone()
             };
-            blobs.insert(
-                digest.clone(),
-                ImageLayerData {
-                    size: None,
-                    media_type: mt,
-                },
-            );
+            blobs.entry(digest.clone()).or_insert(ImageLayerData {
+                size: None,
+                media_type: mt,
+            });
             let manifests: Option<Vec<String>> = img
                 .docker_image_manifests
                 .as_ref()
                 .map(|ms| ms.iter().map(|m| m.digest.clone()).collect());
             pending.extend(manifests.iter().flatten().rev().cloned());
-            let layers: Vec<String> = img
-                .docker_image_layers
-                .iter()
-                .flatten()
-                .map(|l| l.name.clone())
-                .collect();
             images.insert(
                 digest.clone(),
                 ImageBlobReferences {
                     image_missing: false,
-                    layers: Some(layers),
+                    layers: Some(layers.iter().map(|l| l.name.clone()).collect()),
                     config,
                     manifests,
                 },
@@ -745,7 +765,7 @@ impl Store {
         Ok(ImageStreamLayers {
             api_version: Some(API_VERSION.into()),
             kind: Some("ImageStreamLayers".into()),
-            metadata: s.metadata.clone(),
+            metadata: stream.metadata.clone(),
             blobs: Some(blobs),
             images: Some(images),
         })
@@ -1013,12 +1033,26 @@ impl Store {
         })?;
         let s = self.stream_ref(ns, stream)?;
         let nf = || errors::image_not_found("imagestreamimages", name);
-        let known = s
+        // The real server looks the digest up in the stream's `/layers` images, so a manifest
+        // list's children are found too (openshift-apiserver `imagestreamimage/rest.go`).
+        let mut known = BTreeSet::new();
+        let mut pending: Vec<&str> = s
             .status_tags()
             .iter()
             .flat_map(|t| t.revisions())
-            .any(|e| e.image == digest);
-        if !known {
+            .map(|e| e.image.as_str())
+            .collect();
+        while let Some(d) = pending.pop() {
+            if known.insert(d)
+                && let Some(children) = self
+                    .images
+                    .get(d)
+                    .and_then(|i| i.docker_image_manifests.as_ref())
+            {
+                pending.extend(children.iter().map(|m| m.digest.as_str()));
+            }
+        }
+        if !known.contains(digest) {
             return Err(nf());
         }
         let mut img = self
@@ -1028,13 +1062,14 @@ impl Store {
             .ok_or_else(|| errors::image_not_found("images", digest))?;
         img.docker_image_manifest.clear();
         img.docker_image_config.clear();
+        let created = img.metadata.creation_timestamp.clone();
         Ok(ImageStreamImage {
             api_version: Some(API_VERSION.into()),
             kind: Some("ImageStreamImage".into()),
             metadata: ObjectMeta {
                 name: Some(name.to_owned()),
                 namespace: Some(ns.to_owned()),
-                creation_timestamp: s.metadata.creation_timestamp.clone(),
+                creation_timestamp: created,
                 annotations: s.metadata.annotations.clone(),
                 ..Default::default()
             },
