@@ -468,13 +468,17 @@ _kubectl__prunetags() {
             return 0
             ;;
         kubectl__subcmd__prunetags__subcmd__usage)
-            opts="-n -A -l -o -v -h -V --top --revisions --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
+            opts="-n -A -l -o -v -h -V --top --revisions --concurrency --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --as --request-timeout --color --output --verbose --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

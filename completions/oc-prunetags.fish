@@ -156,6 +156,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l top -d 'Show only the N image streams with the most unique bytes' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l concurrency -d 'How many image reads to have in flight at once (one read per distinct image; reads are light, and a 429 is retried with backoff)' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l context -d 'The kubeconfig context to use' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l cluster -d 'The kubeconfig cluster to use' -r

@@ -174,6 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'oc-prunetags' -ScriptBlock {
         }
         'oc-prunetags;usage' {
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Show only the N image streams with the most unique bytes')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many image reads to have in flight at once (one read per distinct image; reads are light, and a 429 is retried with backoff)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')

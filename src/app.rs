@@ -51,7 +51,15 @@ pub async fn run(cfg: Config) -> Result<()> {
             streams,
             top,
             revisions,
-        } => usage(&cfg, &cluster, streams, *top, *revisions, palette).await,
+            concurrency,
+        } => {
+            let shape = UsageShape {
+                top: *top,
+                revisions: *revisions,
+                concurrency: *concurrency,
+            };
+            usage(&cfg, &cluster, streams, shape, palette).await
+        }
         Command::Completion(_) | Command::Man => Ok(()),
     }
 }
@@ -105,17 +113,25 @@ async fn list(
     print(&text)
 }
 
-/// Requests in flight while gathering sizes.
-const SIZE_CONCURRENCY: usize = 16;
+/// `usage`'s options beside the streams.
+struct UsageShape {
+    top: Option<usize>,
+    revisions: bool,
+    concurrency: usize,
+}
 
 async fn usage(
     cfg: &Config,
     cluster: &Cluster,
     names: &[String],
-    top: Option<usize>,
-    revisions: bool,
+    shape: UsageShape,
     palette: Palette,
 ) -> Result<()> {
+    let UsageShape {
+        top,
+        revisions,
+        concurrency,
+    } = shape;
     let scope = Scope::of(cluster);
     let streams =
         cluster::list_image_streams(cluster, &scope, cfg.selector.as_deref(), names).await?;
@@ -126,12 +142,19 @@ async fn usage(
         );
         return Ok(());
     }
-    let sizes = cluster::gather_sizes(cluster, &streams, SIZE_CONCURRENCY).await;
+    let sizes = cluster::sizes_of_streams(cluster, &streams, concurrency).await;
     for text in &sizes.notes {
-        note(&format!("{} {text}", palette.warn("note:")));
+        note(&format!("{} {text}", palette.warn("warning:")));
     }
     let report = crate::usage::account(&streams, &sizes.index);
-    for u in &report.unsized_images {
+    // Refused and failed reads were summed up in the notes; an image that is gone is named.
+    let named = |u: &&crate::usage::UnsizedImage| {
+        !matches!(
+            u.reason,
+            crate::usage::UnsizedReason::Forbidden | crate::usage::UnsizedReason::Failed
+        )
+    };
+    for u in report.unsized_images.iter().filter(named) {
         let tags: Vec<String> = u
             .references
             .iter()

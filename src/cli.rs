@@ -141,6 +141,10 @@ pub struct UsageArgs {
     /// One row per revision under each tag.
     #[arg(long)]
     pub revisions: bool,
+    /// How many image reads to have in flight at once (one read per distinct image; reads
+    /// are light, and a 429 is retried with backoff).
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
 }
 
 /// `prune --order`.
@@ -293,6 +297,7 @@ pub enum Command {
         streams: Vec<String>,
         top: Option<usize>,
         revisions: bool,
+        concurrency: usize,
     },
 }
 
@@ -347,6 +352,7 @@ impl Cli {
                 streams: a.streams,
                 top: a.top.map(|n| n as usize),
                 revisions: a.revisions,
+                concurrency: usize::from(a.concurrency),
             },
             CommandArgs::Completion(a) => Command::Completion(a.shell),
             CommandArgs::Man => Command::Man,

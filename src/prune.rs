@@ -25,7 +25,7 @@
 //! once more on the watched state of its stream (see [`crate::cluster::apply`] for the window
 //! that remains).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
@@ -100,7 +100,12 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     let mut plan = plan::build(&state.planned, &state.context, &options);
     // Space is measured over every stream in scope: a layer shared with a stream we do not
     // prune is not freed.
-    let sizes = cluster::gather_sizes(cluster, &state.scope_streams, p.concurrency).await;
+    let candidates = freeable_images(&state.scope_streams, &plan);
+    let sizes =
+        cluster::sizes_for_removal(cluster, &state.scope_streams, &candidates, p.concurrency).await;
+    for text in &sizes.notes {
+        note(&format!("{} {text}", palette.warn("warning:")));
+    }
     let accounting = crate::usage::Accounting::new(&state.scope_streams, &sizes.index);
 
     // show
@@ -620,6 +625,42 @@ fn choose(mut plan: Plan) -> Result<Plan> {
         }
     }
     Ok(plan)
+}
+
+/// The images whose blobs the plan may free: those of its deleted tags and trimmed revisions
+/// that no remaining revision in scope references (an image still referenced frees nothing).
+fn freeable_images(scope: &[ImageStream], plan: &Plan) -> BTreeSet<String> {
+    let deleted: BTreeSet<(&str, &str, &str)> = plan
+        .deletions()
+        .map(|(s, tag, _)| (s.namespace.as_str(), s.name.as_str(), tag))
+        .collect();
+    let trimmed: BTreeSet<(&str, &str, &str, &str)> = plan
+        .trims()
+        .map(|(s, t, r)| {
+            (
+                s.namespace.as_str(),
+                s.name.as_str(),
+                t.tag.as_str(),
+                r.digest.as_str(),
+            )
+        })
+        .collect();
+    let (mut removed, mut kept) = (BTreeSet::new(), BTreeSet::new());
+    for s in scope {
+        for t in s.status_tags() {
+            let whole = deleted.contains(&(s.namespace(), s.name(), t.tag.as_str()));
+            for r in t.revisions().iter().filter(|r| !r.image.is_empty()) {
+                let key = (s.namespace(), s.name(), t.tag.as_str(), r.image.as_str());
+                if whole || trimmed.contains(&key) {
+                    removed.insert(r.image.clone());
+                } else {
+                    kept.insert(r.image.as_str());
+                }
+            }
+        }
+    }
+    removed.retain(|d| !kept.contains(d.as_str()));
+    removed
 }
 
 /// What the plan would free: its deleted tags and trimmed revisions, measured together.

@@ -1,7 +1,7 @@
 //! Registry space per stream, tag and revision, shared layers counted once (pure accounting).
 //!
-//! Sizes come from a [`SizeIndex`] built from `GET imagestreams/<name>/layers` answers and/or
-//! individual Images (the `imagestreamimages` fallback). [`account`] turns streams and an index
+//! Sizes come from a [`SizeIndex`] of individual Images (read through `imagestreamimages`),
+//! with `GET imagestreams/<name>/layers` answers adding which blobs unread images reference. [`account`] turns streams and an index
 //! into a [`UsageReport`]: for each stream, tag and revision the bytes it references (`total`),
 //! the bytes nothing else references (`unique`, what removing it alone frees) and the rest
 //! (`shared`), each blob counted once. [`freed_by`] answers what a prune plan frees.
@@ -14,7 +14,7 @@ mod report;
 
 pub use account::{Accounting, Removal, account, freed_by};
 pub use human::human_size;
-pub use index::{SizeIndex, suspicious_layer_sizes};
+pub use index::SizeIndex;
 pub use report::{
     RevisionUsage, StreamUsage, TagRef, TagUsage, UnsizedImage, UnsizedReason, UsageReport,
 };

@@ -159,6 +159,7 @@ fn role_names_the_right_api_groups() {
         (image, "imagestreams", "list"),
         (image, "imagestreams", "watch"),
         (image, "imagestreams/layers", "get"),
+        (image, "imagestreamimages", "get"),
         (image, "imagestreamtags", "delete"),
     ]
     .iter()

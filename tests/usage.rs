@@ -5,6 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+mod layers413;
+
+use layers413::{check_against_truth, layers_recording, recorded_items, truth};
 use proptest::prelude::*;
 use prunetags::model::{
     DockerImageMetadata, Image, ImageBlobReferences, ImageLayer, ImageLayerData, ImageManifest,
@@ -13,7 +16,6 @@ use prunetags::model::{
 };
 use prunetags::usage::{
     Accounting, Removal, SizeIndex, UnsizedReason, UsageReport, account, freed_by,
-    suspicious_layer_sizes,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -128,6 +130,71 @@ fn layers(blobs: &[(&str, Option<i64>)], images: &[Img]) -> ImageStreamLayers {
     }
 }
 
+/// An index as the tool builds one: the `/layers` answer for which blobs each image has, and
+/// every image read as an Image. This file's fixtures state the true sizes in `/layers` form
+/// for brevity; the Images carry them (a config blob's size as `Size` beyond the layers, as the
+/// registry records it), since the index takes no size from `/layers`.
+fn sized(l: &ImageStreamLayers) -> SizeIndex {
+    let mut index = SizeIndex::from_layers(l);
+    for image in images_of(l) {
+        index.add_image(&image);
+    }
+    index
+}
+
+/// The Images behind a `/layers` answer, sized as it says (unknown sizes as 0).
+fn images_of(l: &ImageStreamLayers) -> Vec<Image> {
+    let blobs = l.blobs.clone().unwrap_or_default();
+    let size = |b: &str| blobs.get(b).and_then(|d| d.size);
+    let mut out = Vec::new();
+    for (digest, refs) in l.images.iter().flatten() {
+        if refs.image_missing {
+            continue;
+        }
+        let manifests: Vec<ImageManifest> = refs
+            .manifests
+            .iter()
+            .flatten()
+            .map(|d| ImageManifest {
+                digest: d.clone(),
+                ..Default::default()
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        let layers: Vec<ImageLayer> = refs
+            .layers
+            .iter()
+            .flatten()
+            .map(|b| ImageLayer {
+                name: b.clone(),
+                size: size(b).unwrap_or(0),
+                media_type: "application/vnd.docker.image.rootfs.diff.tar.gzip".into(),
+            })
+            .collect();
+        let layer_bytes: i64 = layers
+            .iter()
+            .filter(|l| seen.insert(l.name.clone()))
+            .map(|l| l.size)
+            .sum();
+        let config_bytes = refs.config.as_deref().and_then(size).unwrap_or(0);
+        out.push(Image {
+            metadata: ObjectMeta {
+                name: Some(digest.clone()),
+                ..Default::default()
+            },
+            docker_image_layers: Some(layers),
+            docker_image_metadata: Some(DockerImageMetadata {
+                id: refs.config.clone(),
+                size: Some(layer_bytes + config_bytes),
+                ..Default::default()
+            }),
+            docker_image_manifests: (!manifests.is_empty()).then_some(manifests),
+            ..Default::default()
+        });
+    }
+    out
+}
+
 /// An Image as `imagestreamimages` returns it.
 fn image(digest: &str, layers: &[(&str, i64)], config: Option<(&str, &str)>) -> Image {
     Image {
@@ -207,7 +274,7 @@ fn two_images() -> ImageStreamLayers {
 
 #[test]
 fn two_images_sharing_base_layers() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [stream(
         "app",
         &[("v1", &["sha256:A"]), ("v2", &["sha256:B"])],
@@ -229,7 +296,7 @@ fn two_images_sharing_base_layers() {
 
 #[test]
 fn identical_image_under_two_tags() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [stream(
         "app",
         &[("v1", &["sha256:A"]), ("latest", &["sha256:A"])],
@@ -250,7 +317,7 @@ fn identical_image_under_two_tags() {
 
 #[test]
 fn same_image_in_two_streams() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [
         stream("app", &[("v1", &["sha256:A"])]),
         stream("copy", &[("v1", &["sha256:A"]), ("v2", &["sha256:B"])]),
@@ -268,7 +335,7 @@ fn same_image_in_two_streams() {
 
 #[test]
 fn same_stream_name_in_two_namespaces_are_two_streams() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [
         stream_in("a", "app", &[("v1", &["sha256:A"])]),
         stream_in("b", "app", &[("v1", &["sha256:B"])]),
@@ -305,7 +372,7 @@ fn manifest_list_with_two_children_sharing_a_layer() {
         ],
     );
     let streams = [stream("multi", &[("latest", &["sha256:L"])])];
-    let from_layers = account(&streams, &SizeIndex::from_layers(&l));
+    let from_layers = account(&streams, &sized(&l));
     assert_eq!(t3(&from_layers, "multi", "latest"), (1123, 1123, 0));
     assert_eq!(from_layers.total, 1123);
     assert!(from_layers.unsized_images.is_empty());
@@ -342,16 +409,17 @@ fn manifest_list_with_two_children_sharing_a_layer() {
         r.unsized_images[0].manifest_list.as_deref(),
         Some("sha256:L")
     );
-    assert_eq!(r.unsized_images[0].reason, UnsizedReason::NotFound);
+    assert_eq!(r.unsized_images[0].reason, UnsizedReason::NotRead);
     assert!(!r.streams[0].tags[0].revisions[0].sized);
     assert_eq!(partial.image_size("sha256:L"), None);
-    assert_eq!(
-        SizeIndex::from_layers(&l).image_size("sha256:L"),
-        Some(1123)
-    );
+    assert_eq!(sized(&l).image_size("sha256:L"), Some(1123));
     assert_eq!(
         partial.unresolved(&streams).into_iter().collect::<Vec<_>>(),
-        [("multi".to_string(), "sha256:C2".to_string())]
+        [(
+            "multi".to_string(),
+            "sha256:C2".to_string(),
+            "sha256:L".to_string()
+        )]
     );
 }
 
@@ -365,7 +433,7 @@ fn images_missing_or_absent_are_listed_not_counted() {
             ..Default::default()
         },
     );
-    let sizes = SizeIndex::from_layers(&l);
+    let sizes = sized(&l);
     let streams = [stream(
         "app",
         &[
@@ -392,15 +460,16 @@ fn images_missing_or_absent_are_listed_not_counted() {
         listed,
         [
             ("sha256:M", UnsizedReason::ImageMissing, "v2"),
-            ("sha256:N", UnsizedReason::NotFound, "v3"),
+            ("sha256:N", UnsizedReason::NotRead, "v3"),
         ]
     );
+    // What is left to read: not M (`/layers` says its Image is gone), N (nobody said anything).
     let unresolved: Vec<_> = sizes
         .unresolved(&streams)
         .into_iter()
-        .map(|(_, d)| d)
+        .map(|(_, d, _)| d)
         .collect();
-    assert_eq!(unresolved, ["sha256:M", "sha256:N"]);
+    assert_eq!(unresolved, ["sha256:N"]);
 
     // The fallback fills the gap: an Image outranks `imageMissing`.
     let mut sizes = sizes;
@@ -429,7 +498,7 @@ fn config_blobs_count_when_sized_and_manifest_blobs_never() {
     );
     // The manifest blobs sha256:P and sha256:Q are in `blobs` with size null.
     assert_eq!(l.blobs.as_ref().unwrap()["sha256:P"].size, None);
-    let sizes = SizeIndex::from_layers(&l);
+    let sizes = sized(&l);
     let streams = [stream("app", &[("p", &["sha256:P"]), ("q", &["sha256:Q"])])];
     let r = account(&streams, &sizes);
     assert_eq!(t3(&r, "app", "p"), (105, 5, 100));
@@ -455,7 +524,7 @@ fn config_blobs_count_when_sized_and_manifest_blobs_never() {
 
 #[test]
 fn revisions_of_one_tag_sharing_layers() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [stream("app", &[("v1", &["sha256:B", "sha256:A"])])];
     let r = account(&streams, &sizes);
     assert_eq!(r3(&r, "app", "v1", 0), (322, 22, 300));
@@ -493,32 +562,76 @@ fn repeated_layer_in_one_image_counts_once() {
             None,
         )],
     );
-    let r = account(
-        &[stream("app", &[("v1", &["sha256:E"])])],
-        &SizeIndex::from_layers(&l),
-    );
+    let r = account(&[stream("app", &[("v1", &["sha256:E"])])], &sized(&l));
     assert_eq!(t3(&r, "app", "v1"), (132, 132, 0));
 }
 
 #[test]
-fn image_sizes_outrank_layers_sizes_whatever_the_order() {
+fn layers_sizes_are_never_taken_only_images_size() {
+    // 4.13's `/layers` says 300 for both layers of A (the size of its last layer); the Image
+    // says 100 and 300. Whatever the order of the facts, only the Image's count.
     let l = layers(
         &[("sha256:l1", Some(300)), ("sha256:l2", Some(300))],
         &[img("sha256:A", &["sha256:l1", "sha256:l2"], None)],
     );
     let i = image("sha256:A", &[("sha256:l1", 100), ("sha256:l2", 300)], None);
-    assert_eq!(suspicious_layer_sizes(&l), ["sha256:A"]);
+    let layers_only = SizeIndex::from_layers(&l);
+    assert_eq!(layers_only.image_size("sha256:A"), None);
+    assert!(!layers_only.knows("sha256:A"));
     let mut first = SizeIndex::from_layers(&l);
     first.add_image(&i);
     let mut second = SizeIndex::from_images([&i]);
     second.add_layers(&l);
     assert_eq!(first.image_size("sha256:A"), Some(400));
     assert_eq!(second.image_size("sha256:A"), Some(400));
+    let streams = [stream("app", &[("v1", &["sha256:A"])])];
+    let r = account(&streams, &layers_only);
+    assert!(!r.complete);
+    assert_eq!(r.total, 0);
+    assert_eq!(r.unsized_images[0].reason, UnsizedReason::NotRead);
+    assert!(account(&streams, &first).complete);
+}
+
+#[test]
+fn a_refused_read_is_named_and_keeps_the_blobs_referenced() {
+    // A and B share base (1000); only B is read. A's read was refused: A stays unsized with its
+    // reason, and its reference to base still keeps base from being freed with B.
+    let l = layers(
+        &[
+            ("sha256:base", Some(1)),
+            ("sha256:a", Some(1)),
+            ("sha256:b", Some(1)),
+        ],
+        &[
+            img("sha256:A", &["sha256:base", "sha256:a"], None),
+            img("sha256:B", &["sha256:base", "sha256:b"], None),
+        ],
+    );
+    let mut index = SizeIndex::from_layers(&l);
+    index.add_image(&image(
+        "sha256:B",
+        &[("sha256:base", 1000), ("sha256:b", 20)],
+        None,
+    ));
+    index.add_unsized("sha256:A", UnsizedReason::Forbidden);
+    let streams = [stream("app", &[("a", &["sha256:A"]), ("b", &["sha256:B"])])];
+    let r = account(&streams, &index);
+    assert!(!r.complete);
+    assert_eq!(r.unsized_images.len(), 1);
+    assert_eq!(r.unsized_images[0].image, "sha256:A");
+    assert_eq!(r.unsized_images[0].reason, UnsizedReason::Forbidden);
+    assert!(
+        index.unresolved(&streams).is_empty(),
+        "a refused image is not read again"
+    );
+    let mut removal = Removal::new();
+    removal.tag(NS, "app", "b");
+    assert_eq!(freed_by(&streams, &index, &removal), 20);
 }
 
 #[test]
 fn streams_sorted_by_unique_then_name() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [
         stream("zz", &[("v1", &["sha256:A"])]),
         stream("bb", &[("v1", &["sha256:B"])]),
@@ -536,7 +649,7 @@ fn streams_sorted_by_unique_then_name() {
 
 #[test]
 fn report_serializes_with_stable_camel_case_names() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [stream("app", &[("v1", &["sha256:A", "sha256:gone"])])];
     let r = account(&streams, &sizes);
     let json = serde_json::to_value(&r).unwrap();
@@ -562,7 +675,8 @@ fn report_serializes_with_stable_camel_case_names() {
         assert!(rev.get(key).is_some(), "revision field {key}");
     }
     assert!(rev["total"].is_u64());
-    assert_eq!(json["unsizedImages"][0]["reason"], "notFound");
+    assert_eq!(json["unsizedImages"][0]["reason"], "notRead");
+    assert_eq!(json["complete"], false);
     assert_eq!(json["unsizedImages"][0]["references"][0]["stream"], "app");
     assert!(json["unsizedImages"][0].get("manifestList").is_none());
     // Round trips through JSON and YAML.
@@ -578,7 +692,7 @@ fn report_serializes_with_stable_camel_case_names() {
 
 #[test]
 fn freed_by_removing_tags_and_revisions() {
-    let sizes = SizeIndex::from_layers(&two_images());
+    let sizes = sized(&two_images());
     let streams = [stream(
         "app",
         &[("v1", &["sha256:A"]), ("v2", &["sha256:B"])],
@@ -658,7 +772,7 @@ fn recorded_layers_of_myapp() {
     assert_eq!(digests, images.keys().map(String::as_str).collect());
 
     let streams = [myapp.clone()];
-    let sizes = SizeIndex::from_layers(&layers);
+    let sizes = sized(&layers);
     let r = account(&streams, &sizes);
 
     // Independently: the set of blob digests of every image, sizes summed where known.
@@ -717,23 +831,38 @@ fn recorded_layers_of_myapp() {
     assert_eq!(acc.freed_by(&removal), r.total);
 
     // 4.13's /layers reports every layer of an image at the size of its last layer; the Image
-    // of v2.0.1 tells the truth.
-    assert_eq!(suspicious_layer_sizes(&layers).len(), 20);
+    // of v2.0.1 tells the truth, and only Images size anything.
     let istag: serde_json::Value = recording("117-get-imagestreamtag-myapp-v2.0.1.json");
     let v201: Image = serde_json::from_value(istag["image"].clone()).unwrap();
-    assert_eq!(sizes.image_size(v201.digest()), Some(9_000_018));
-    let mut better = sizes.clone();
-    better.add_image(&v201);
-    assert_eq!(better.image_size(v201.digest()), Some(6_000_018));
+    let said: Vec<Option<i64>> = images[v201.digest()]
+        .layers
+        .iter()
+        .flatten()
+        .map(|b| blobs[b].size)
+        .collect();
+    assert_eq!(said, [Some(3_000_006); 3]);
+    let truth: Vec<i64> = v201
+        .docker_image_layers
+        .iter()
+        .flatten()
+        .map(|l| l.size)
+        .collect();
+    assert_eq!(truth, [1_000_006, 2_000_006, 3_000_006]);
+    let mut index = SizeIndex::from_layers(&layers);
+    assert_eq!(index.image_size(v201.digest()), None);
+    index.add_image(&v201);
+    assert_eq!(index.image_size(v201.digest()), Some(6_000_018));
     assert_eq!(
-        better.image_size(v201.digest()),
+        index.image_size(v201.digest()),
         v201.docker_image_metadata
             .as_ref()
             .unwrap()
             .size
             .map(|s| s as u64)
     );
-    assert_eq!(account(&streams, &better).total, r.total - 3_000_000);
+    let r = account(&streams, &index);
+    assert!(!r.complete);
+    assert_eq!(r.unsized_images.len(), 19, "the 19 images not read");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -884,7 +1013,7 @@ proptest! {
     #[test]
     fn accounting_matches_a_naive_oracle(w in world(), removed_mask in prop::collection::vec(any::<bool>(), 64)) {
         let streams = w.streams();
-        let sizes = SizeIndex::from_layers(&w.layers());
+        let sizes = sized(&w.layers());
         let acc = Accounting::new(&streams, &sizes);
         let r = acc.report();
 
@@ -1033,11 +1162,15 @@ fn ten_thousand_images_over_five_hundred_streams() {
         }
         // `latest` points at the newest image of v3.
         tags.push(("latest".into(), vec![tags[3].1[0].clone()]));
-        index.add_layers(&ImageStreamLayers {
+        let answer = ImageStreamLayers {
             blobs: Some(blobs),
             images: Some(images),
             ..Default::default()
-        });
+        };
+        index.add_layers(&answer);
+        for image in images_of(&answer) {
+            index.add_image(&image);
+        }
         let refs: Vec<Vec<&str>> = tags
             .iter()
             .map(|(_, h)| h.iter().map(String::as_str).collect())
@@ -1080,4 +1213,145 @@ fn ten_thousand_images_over_five_hundred_streams() {
     assert_eq!(report.total, 500 * per_stream_unique + 20 * 500_000);
     // Removing v0 everywhere frees v0's own layers (the deps layer stays with v1..v3).
     assert_eq!(freed, 500 * 5 * own);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A real OpenShift 4.13 namespace (recordings/openshift-4.13-layers): the Image objects give
+// the truth in `truth-sizes.txt`; the server's `/layers` answers have the right blobs and
+// wrong sizes.
+
+#[test]
+fn recorded_images_give_the_truth_sizes() {
+    let images: Vec<Image> = recorded_items("real-images.json");
+    let streams: Vec<ImageStream> = recorded_items("real-imagestreams-myproject.json");
+    assert_eq!(images.len(), 37);
+    // Every image's Size is its distinct layers plus a config blob of about a kilobyte.
+    for i in &images {
+        let layers: i64 = i.docker_image_layers.iter().flatten().map(|l| l.size).sum();
+        let beyond = i.docker_image_metadata.as_ref().unwrap().size.unwrap() - layers;
+        assert!((1000..1300).contains(&beyond), "{}: {beyond}", i.digest());
+        assert!(
+            i.docker_image_config.is_empty(),
+            "the API strips the config"
+        );
+    }
+    let with_config = account(&streams, &SizeIndex::from_images(&images));
+    check_against_truth(&with_config, &truth(true));
+
+    // Without config blobs (Size = the layers), the other section of the truth.
+    let layers_only: Vec<Image> = images
+        .iter()
+        .cloned()
+        .map(|mut i| {
+            let layers = i.docker_image_layers.iter().flatten().map(|l| l.size).sum();
+            i.docker_image_metadata.as_mut().unwrap().size = Some(layers);
+            i
+        })
+        .collect();
+    let without = account(&streams, &SizeIndex::from_images(&layers_only));
+    check_against_truth(&without, &truth(false));
+    assert_eq!(with_config.total - without.total, 42_997);
+}
+
+#[test]
+fn recorded_layers_answers_have_the_right_blobs_and_wrong_sizes() {
+    let images: Vec<Image> = recorded_items("real-images.json");
+    let streams: Vec<ImageStream> = recorded_items("real-imagestreams-myproject.json");
+    let by_digest: BTreeMap<&str, &Image> = images.iter().map(|i| (i.digest(), i)).collect();
+    let true_size: BTreeMap<&str, i64> = images
+        .iter()
+        .flat_map(|i| i.docker_image_layers.iter().flatten())
+        .map(|l| (l.name.as_str(), l.size))
+        .collect();
+    let mut answers: Vec<(String, ImageStreamLayers)> = (1..=6)
+        .map(|n| format!("real-layers-myapp-repeat-{n}.json"))
+        .chain([
+            "real-layers-myapp.json".into(),
+            "real-layers-frontend.json".into(),
+        ])
+        .map(|f| (f.clone(), layers_recording(&f)))
+        .collect();
+    let mut distinct_myapp = BTreeSet::new();
+    for (file, answer) in &mut answers {
+        let stream = if file.contains("frontend") {
+            "frontend"
+        } else {
+            "myapp"
+        };
+        let s = streams.iter().find(|s| s.name() == stream).unwrap();
+        let blobs = answer.blobs.clone().unwrap();
+        let mut wrong = 0;
+        for (digest, refs) in answer.images.iter().flatten() {
+            // Membership: exactly the Image's layers and config.
+            let image = by_digest[digest.as_str()];
+            let layers: Vec<&str> = image
+                .docker_image_layers
+                .iter()
+                .flatten()
+                .map(|l| l.name.as_str())
+                .collect();
+            assert_eq!(
+                refs.layers
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+                layers,
+                "{file} {digest}"
+            );
+            assert_eq!(
+                refs.config.as_deref(),
+                image.docker_image_metadata.as_ref().unwrap().id.as_deref()
+            );
+            assert_eq!(
+                blobs[refs.config.as_deref().unwrap()].size,
+                None,
+                "no config size"
+            );
+        }
+        for (blob, data) in &blobs {
+            let Some(said) = data.size else { continue };
+            if said != true_size[blob.as_str()] {
+                wrong += 1;
+                // The bug's shape: the true size of the last layer of an image holding it.
+                let explained = s
+                    .status_tags()
+                    .iter()
+                    .flat_map(|t| t.revisions())
+                    .map(|r| by_digest[r.image.as_str()])
+                    .filter(|i| {
+                        i.docker_image_layers
+                            .iter()
+                            .flatten()
+                            .any(|l| &l.name == blob)
+                    })
+                    .any(|i| i.docker_image_layers.as_ref().unwrap().last().unwrap().size == said);
+                assert!(explained, "{file}: {blob} said {said}");
+            }
+        }
+        assert!(wrong > 0, "{file}: the bug shows in every recorded answer");
+        if stream == "myapp" {
+            distinct_myapp.insert(serde_json::to_string(&blobs).unwrap());
+        } else {
+            assert_eq!(wrong, 9, "README: 9 of 16 frontend blobs are wrong");
+        }
+        if file.as_str() == "real-layers-myapp.json" {
+            assert_eq!(wrong, 11, "README: 11 of 41 myapp blobs are wrong");
+        }
+    }
+    assert!(
+        distinct_myapp.len() > 1,
+        "the answer changes from request to request"
+    );
+
+    // The tool's index takes nothing from them but membership.
+    let mut index = SizeIndex::new();
+    for (_, answer) in &answers {
+        index.add_layers(answer);
+    }
+    assert_eq!(account(&streams, &index).total, 0);
+    for image in &images {
+        index.add_image(image);
+    }
+    check_against_truth(&account(&streams, &index), &truth(true));
 }

@@ -2,6 +2,7 @@
 //! number of requests it takes.
 
 mod harness;
+mod layers413;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,11 +74,12 @@ fn report(h: &Harness, args: &[&str]) -> Value {
 }
 
 #[test]
-fn totals_match_an_independent_count_with_one_layers_request_per_stream() {
+fn totals_match_an_independent_count_with_one_read_per_distinct_image() {
     let h = large();
     let (total, totals, unique) = expected(&h);
     h.sim.reset_requests();
     let r = report(&h, &["usage", "-o", "json"]);
+    assert_eq!(r["complete"], true);
     assert_eq!(r["total"].as_u64(), Some(total));
     let streams = r["streams"].as_array().unwrap();
     assert_eq!(streams.len(), 12);
@@ -97,36 +99,19 @@ fn totals_match_an_independent_count_with_one_layers_request_per_stream() {
         .collect();
     assert!(uniques.windows(2).all(|w| w[0] >= w[1]), "{uniques:?}");
     assert_eq!(
-        h.sim.count("GET", "/layers"),
-        12,
-        "one /layers request per stream"
+        h.sim.count("GET", "/imagestreamimages/"),
+        distinct_images(&h).len(),
+        "one read per distinct image"
     );
     assert_eq!(
-        h.sim.count("GET", "/imagestreamimages/"),
+        h.sim.count("GET", "/layers"),
         0,
-        "no per-image reads when /layers works"
+        "usage takes no size from /layers"
     );
 }
 
-#[test]
-fn without_layers_each_distinct_image_is_read_once() {
-    let h = large();
-    let (total, _, _) = expected(&h);
-    h.sim.add_user(
-        "viewer-token",
-        "viewer",
-        vec![Rule::new(
-            &["get", "list"],
-            &["imagestreams", "imagestreamimages"],
-            Some(&["large"]),
-        )],
-    );
-    let kubeconfig = std::fs::read_to_string(&h.kubeconfig)
-        .unwrap()
-        .replace(h.sim.admin_token(), "viewer-token");
-    std::fs::write(&h.kubeconfig, kubeconfig).unwrap();
-    let distinct: BTreeSet<String> = h
-        .sim
+fn distinct_images(h: &Harness) -> BTreeSet<String> {
+    h.sim
         .image_streams(&h.namespace)
         .iter()
         .flat_map(|s| {
@@ -135,53 +120,235 @@ fn without_layers_each_distinct_image_is_read_once() {
                 .flat_map(|t| t.revisions().iter().map(|r| r.image.clone()))
                 .collect::<Vec<_>>()
         })
-        .collect();
-    h.sim.reset_requests();
-    let out = h.run(&["usage", "-o", "json"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("could not read the layers of large/"),
-        "{}",
-        out.stderr
-    );
-    let r: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(
-        r["total"].as_u64(),
-        Some(total),
-        "same figures from the images"
-    );
-    assert_eq!(
-        h.sim.count("GET", "/imagestreamimages/"),
-        distinct.len(),
-        "one read per distinct image"
-    );
+        .collect()
 }
 
-#[test]
-fn unreadable_images_are_named_and_the_rest_reported() {
-    let h = large();
+/// Points the harness's kubeconfig at a new user allowed `rules` in namespace `ns`.
+fn as_user(h: &Harness, token: &str, resources: &[&str], ns: &str) {
     h.sim.add_user(
-        "no-images",
-        "viewer",
-        vec![Rule::new(
-            &["get", "list"],
-            &["imagestreams"],
-            Some(&["large"]),
-        )],
+        token,
+        token,
+        vec![Rule::new(&["get", "list"], resources, Some(&[ns]))],
     );
     let kubeconfig = std::fs::read_to_string(&h.kubeconfig)
         .unwrap()
-        .replace(h.sim.admin_token(), "no-images");
+        .replace(h.sim.admin_token(), token);
     std::fs::write(&h.kubeconfig, kubeconfig).unwrap();
+}
+
+#[test]
+fn without_layers_access_usage_is_complete() {
+    let h = large();
+    let (total, _, _) = expected(&h);
+    as_user(
+        &h,
+        "viewer",
+        &["imagestreams", "imagestreamimages"],
+        "large",
+    );
+    let out = h.run(&["usage", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "", "nothing to warn about");
+    let r: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(r["total"].as_u64(), Some(total));
+    assert_eq!(r["complete"], true);
+}
+
+#[test]
+fn refused_image_reads_are_named_once_and_the_report_is_incomplete() {
+    // recordings/openshift-4.13-layers/real-403-sa-imagestreamimages.txt: the CronJob's Role
+    // without `get imagestreamimages` got 403 for every read and reported 135 MB of 592.1 MB.
+    let h = large();
+    as_user(
+        &h,
+        "no-images",
+        &["imagestreams", "imagestreams/layers"],
+        "large",
+    );
+    h.sim.reset_requests();
+    let out = h.run(&["usage", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let warnings: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(warnings.len(), 1, "{}", out.stderr);
+    assert!(
+        warnings[0].contains("get imagestreamimages") && warnings[0].contains("incomplete"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("one by one"), "{}", out.stderr);
+    let r: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(r["complete"], false);
+    assert_eq!(r["total"].as_u64(), Some(0), "no size from anywhere else");
+    let unsized_images = r["unsizedImages"].as_array().unwrap();
+    assert_eq!(unsized_images.len(), distinct_images(&h).len());
+    assert!(unsized_images.iter().all(|u| u["reason"] == "forbidden"));
+    // The first refusal stops the namespace's reads: at most one per request in flight.
+    let sent = h.sim.count("GET", "/imagestreamimages/");
+    assert!((1..=16).contains(&sent), "{sent} reads sent");
+
+    // The table says the same.
     let out = h.run(&["usage", "app-0000"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
-        out.stderr.contains("could not size image"),
+        out.stderr.contains("get imagestreamimages"),
         "{}",
         out.stderr
     );
     assert!(out.stdout.contains("app-0000"), "{}", out.stdout);
     assert!(out.stdout.contains("unsized"), "{}", out.stdout);
+}
+
+/// A simulator holding the recorded 4.13 namespace, answering `/layers` with 4.13's bug.
+fn recorded_4_13() -> Harness {
+    let h = Harness::new(SimOptions {
+        scenario: Scenario::Empty,
+        ..SimOptions::default()
+    });
+    layers413::load_into(&h.sim);
+    h.sim.set_layer_size_bug(true);
+    h
+}
+
+#[test]
+fn usage_is_exact_on_every_run_against_the_layers_bug() {
+    let h = recorded_4_13();
+    let truth = layers413::truth(true);
+    for run in 0..20 {
+        h.sim.reset_requests();
+        let out = h.run(&["usage", "-n", layers413::NAMESPACE, "-o", "json"]);
+        assert_eq!(out.code, 0, "run {run}: {}", out.stderr);
+        assert_eq!(out.stderr, "", "run {run}");
+        let r: prunetags::usage::UsageReport = serde_json::from_str(&out.stdout).unwrap();
+        layers413::check_against_truth(&r, &truth);
+        assert_eq!(h.sim.count("GET", "/imagestreamimages/"), 37, "run {run}");
+    }
+}
+
+/// Blob digest → size of every blob of the recorded images (config blobs sized as `Size`
+/// beyond the layers), and each image's blobs: computed here from the Image objects alone.
+fn recorded_blobs() -> (BTreeMap<String, u64>, BTreeMap<String, BTreeSet<String>>) {
+    let (mut sizes, mut blobs) = (BTreeMap::new(), BTreeMap::new());
+    for image in layers413::images() {
+        let mut mine = BTreeSet::new();
+        let mut layer_bytes = 0;
+        for l in image.docker_image_layers.iter().flatten() {
+            if mine.insert(l.name.clone()) {
+                layer_bytes += l.size as u64;
+            }
+            sizes.insert(l.name.clone(), l.size as u64);
+        }
+        let md = image.docker_image_metadata.as_ref().unwrap();
+        let config = md.id.clone().unwrap();
+        sizes.insert(config.clone(), md.size.unwrap() as u64 - layer_bytes);
+        mine.insert(config);
+        blobs.insert(image.digest().to_owned(), mine);
+    }
+    (sizes, blobs)
+}
+
+#[test]
+fn prune_frees_exactly_what_the_images_say_on_every_run_against_the_layers_bug() {
+    let h = recorded_4_13();
+    let (sizes, blobs) = recorded_blobs();
+    let ns = layers413::NAMESPACE;
+    for keep in ["3", "5"] {
+        // The plan, by name, and what it frees computed from the Images alone.
+        let names = h.run(&["prune", "-n", ns, "--keep", keep, "--dry-run", "-o", "name"]);
+        assert_eq!(names.code, 0, "{}", names.stderr);
+        let deleted: BTreeSet<(String, String)> = names
+            .stdout
+            .lines()
+            .map(|l| {
+                let (s, t) = l
+                    .trim_start_matches("imagestreamtag/")
+                    .split_once(':')
+                    .unwrap();
+                (s.to_owned(), t.to_owned())
+            })
+            .collect();
+        assert!(!deleted.is_empty());
+        let (mut gone, mut kept) = (BTreeSet::new(), BTreeSet::new());
+        for s in layers413::streams() {
+            for t in s.status_tags() {
+                let is_gone = deleted.contains(&(s.name().to_owned(), t.tag.clone()));
+                for r in t.revisions() {
+                    let target = if is_gone { &mut gone } else { &mut kept };
+                    target.extend(blobs[&r.image].iter().cloned());
+                }
+            }
+        }
+        let freed: u64 = gone.difference(&kept).map(|b| sizes[b]).sum();
+        for run in 0..20 {
+            let out = h.run(&["prune", "-n", ns, "--keep", keep, "--dry-run", "-o", "json"]);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+            assert_eq!(
+                doc["freedBytes"].as_u64(),
+                Some(freed),
+                "--keep {keep}, run {run}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_layers_bug_knob_answers_as_the_recorded_server() {
+    // Beside `recorded_layers_answers_have_the_right_blobs_and_wrong_sizes` (tests/usage.rs),
+    // which reads the real answers: the simulator's answers have the same blobs, media types
+    // and image entries, wrong sizes of the same shape, and change from request to request.
+    let h = recorded_4_13();
+    let real: prunetags::model::ImageStreamLayers =
+        layers413::layers_recording("real-layers-myapp.json");
+    let images: BTreeMap<String, prunetags::model::Image> = layers413::images()
+        .into_iter()
+        .map(|i| (i.digest().to_owned(), i))
+        .collect();
+    let mut seen = BTreeSet::new();
+    for _ in 0..20 {
+        let ours = h
+            .sim
+            .with_store(|st| st.layers(layers413::NAMESPACE, "myapp").ok())
+            .unwrap();
+        assert_eq!(ours.images, real.images);
+        let (ob, rb) = (ours.blobs.clone().unwrap(), real.blobs.clone().unwrap());
+        assert_eq!(ob.keys().collect::<Vec<_>>(), rb.keys().collect::<Vec<_>>());
+        for (blob, data) in &ob {
+            assert_eq!(data.media_type, rb[blob].media_type, "{blob}");
+            assert_eq!(data.size.is_some(), rb[blob].size.is_some(), "{blob}");
+            let Some(said) = data.size else { continue };
+            let explained = ours.images.iter().flatten().any(|(d, refs)| {
+                refs.layers.iter().flatten().any(|l| l == blob)
+                    && images[d]
+                        .docker_image_layers
+                        .as_ref()
+                        .unwrap()
+                        .last()
+                        .unwrap()
+                        .size
+                        == said
+            });
+            assert!(explained, "{blob}: {said}");
+        }
+        seen.insert(serde_json::to_string(&ob).unwrap());
+    }
+    assert!(seen.len() > 1, "a new order per request");
+    // Off, the sizes are the Images'.
+    h.sim.set_layer_size_bug(false);
+    let right = h
+        .sim
+        .with_store(|st| st.layers(layers413::NAMESPACE, "myapp").ok())
+        .unwrap();
+    for (blob, data) in right.blobs.iter().flatten() {
+        if let Some(size) = data.size {
+            let truth = images
+                .values()
+                .flat_map(|i| i.docker_image_layers.iter().flatten())
+                .find(|l| &l.name == blob)
+                .unwrap()
+                .size;
+            assert_eq!(size, truth, "{blob}");
+        }
+    }
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub use consumers::{
 pub use errors::{ApiContext, api_error, auth_error};
 pub use fetch::{Scope, list_image_streams, list_image_streams_as, list_image_streams_at};
 pub use retry::{RetryPolicy, backoff_for, retryable, with_retries};
-pub use sizes::{Sizes, gather as gather_sizes};
+pub use sizes::{Sizes, for_removal as sizes_for_removal, of_streams as sizes_of_streams};
 pub use trim::{StreamTrim, TrimOutcome, trim};
 pub use watch::StreamView;
 pub use workloads::{WORKLOADS, WorkloadImages, workload_images};

@@ -1,9 +1,24 @@
-//! Gathering image sizes for `usage` and for the space a prune frees: one
-//! `imagestreams/<name>/layers` request per stream (namespace viewers may read it), and
-//! `imagestreamimages/<stream>@<digest>` once per distinct image only where that is not enough.
+//! Gathering image sizes for `usage` and for the space a prune frees.
+//!
+//! The method, and why: sizes come only from Image objects, read through
+//! `imagestreamimages/<stream>@<digest>` (a namespace user's only per-image read; `images` is
+//! cluster-scoped), once per distinct image, with bounded concurrency.
+//! - `imagestreams/<name>/layers` sizes cannot be trusted on OpenShift 4.13–4.16: every blob an
+//!   image is the first to bring into the answer carries the size of that image's last layer,
+//!   in an order that changes per request (recordings/openshift-4.13-layers). A version rule
+//!   (`/version`'s `gitVersion`) or a consistency check could tell when `/layers` is right, but
+//!   neither would save a request: `/layers` never reports the config blob's size (the apiserver's
+//!   layer cache keeps no size for it), and the config is part of what the registry stores and
+//!   `dockerImageMetadata.Size` counts. Exact totals need every image's Image on every version.
+//! - `/layers` is still read by `prune`, one request per stream in scope, for *membership*: a
+//!   blob of a deleted image is freed only if no remaining image references it, and the images
+//!   that remain need not be read for that. Only the images a plan may free are read.
+//!
+//! A refused read (403) is not retried through another route: the images stay unsized, one
+//! note per namespace names the permission, and the report says it is incomplete.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::{Arc, Mutex};
 
 use kube::Resource;
 use kube::api::Api;
@@ -14,17 +29,32 @@ use super::Cluster;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::{ImageStream, ImageStreamImage, ImageStreamLayers};
-use crate::usage::{SizeIndex, suspicious_layer_sizes};
+use crate::usage::{SizeIndex, UnsizedReason};
 
 /// The sizes found, and what the user should be told about how they were found.
 #[derive(Debug, Default)]
 pub struct Sizes {
     pub index: SizeIndex,
-    /// One sentence each: streams whose /layers could not be read, images read one by one.
+    /// One sentence each: reads that were refused or failed, layers that could not be read.
     pub notes: Vec<String>,
 }
 
-pub async fn gather(cluster: &Cluster, streams: &[ImageStream], concurrency: usize) -> Sizes {
+/// What `usage` needs: every image the streams' revisions reference, read.
+pub async fn of_streams(cluster: &Cluster, streams: &[ImageStream], concurrency: usize) -> Sizes {
+    let mut sizes = Sizes::default();
+    read_images(cluster, streams, None, concurrency, &mut sizes).await;
+    sizes
+}
+
+/// What a prune needs: which blobs every image in scope references (`/layers`, one request per
+/// stream), and the Images of `candidates` (digests the plan may free).
+pub async fn for_removal(
+    cluster: &Cluster,
+    streams: &[ImageStream],
+    candidates: &BTreeSet<String>,
+    concurrency: usize,
+) -> Sizes {
+    let mut sizes = Sizes::default();
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut set = JoinSet::new();
     for (i, s) in streams.iter().enumerate() {
@@ -40,22 +70,12 @@ pub async fn gather(cluster: &Cluster, streams: &[ImageStream], concurrency: usi
         answers.push(a);
     }
     answers.sort_by_key(|(i, _)| *i);
-
-    let mut sizes = Sizes::default();
-    // (namespace, stream, digest) to read one by one.
-    let mut wanted: BTreeSet<(String, String, String)> = BTreeSet::new();
-    let mut suspicious = 0;
+    // Streams whose membership is unknown: all their images are read instead.
+    let mut blind: BTreeSet<(String, String)> = BTreeSet::new();
     for (i, answer) in answers {
         let s = &streams[i];
         match answer {
-            Ok(l) => {
-                let odd = suspicious_layer_sizes(&l);
-                suspicious += odd.len();
-                sizes.index.add_layers(&l);
-                for digest in odd {
-                    wanted.insert((s.namespace().to_owned(), s.name().to_owned(), digest));
-                }
-            }
+            Ok(l) => sizes.index.add_layers(&l),
             Err(e) => {
                 let ctx = ApiContext {
                     verb: "get",
@@ -70,43 +90,130 @@ pub async fn gather(cluster: &Cluster, streams: &[ImageStream], concurrency: usi
                     s.name(),
                     api_error(e, &ctx)
                 ));
+                blind.insert((s.namespace().to_owned(), s.name().to_owned()));
             }
         }
     }
-    for s in streams {
-        for (stream, digest) in sizes.index.unresolved(std::slice::from_ref(s)) {
-            wanted.insert((s.namespace().to_owned(), stream, digest));
+    let wanted = |ns: &str, stream: &str, digest: &str| {
+        candidates.contains(digest) || blind.contains(&(ns.to_owned(), stream.to_owned()))
+    };
+    read_images(cluster, streams, Some(&wanted), concurrency, &mut sizes).await;
+    sizes
+}
+
+type Wanted<'a> = &'a dyn Fn(&str, &str, &str) -> bool;
+
+/// Reads the Images of the streams' revisions that `wanted` selects (all when `None`), then the
+/// child manifests of manifest lists among them, each distinct digest once.
+async fn read_images(
+    cluster: &Cluster,
+    streams: &[ImageStream],
+    wanted: Option<Wanted<'_>>,
+    concurrency: usize,
+    sizes: &mut Sizes,
+) {
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    // Namespaces that refused a read: the rest of their reads are not sent.
+    let refused: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let mut attempted: HashSet<String> = HashSet::new();
+    let mut failures: Vec<String> = Vec::new();
+    let mut forbidden: BTreeMap<String, usize> = BTreeMap::new();
+    // Round 1 reads the revisions' images; each later round the children of the manifest lists
+    // read in the one before (a list of lists does not exist; the bound guards against cycles).
+    for _round in 0..4 {
+        let mut batch: Vec<(String, String, String)> = Vec::new();
+        for s in streams {
+            for (stream, digest, revision) in sizes.index.unresolved(std::slice::from_ref(s)) {
+                // A manifest list's children are wanted with it.
+                if !attempted.contains(&digest)
+                    && wanted.is_none_or(|w| w(s.namespace(), &stream, &revision))
+                {
+                    attempted.insert(digest.clone());
+                    batch.push((s.namespace().to_owned(), stream, digest));
+                }
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let mut set = JoinSet::new();
+        for (ns, stream, digest) in batch {
+            let (cluster, permits, refused) = (cluster.clone(), permits.clone(), refused.clone());
+            set.spawn(async move {
+                let _permit = permits.acquire().await;
+                if lock(&refused).contains(&ns) {
+                    return (ns, digest, Read::Refused);
+                }
+                let api: Api<ImageStreamImage> = Api::namespaced(cluster.client.clone(), &ns);
+                let name = format!("{stream}@{digest}");
+                let (res, _) = with_retries(RetryPolicy::default(), || api.get(&name)).await;
+                let read = match res {
+                    Ok(isi) => Read::Image(Box::new(isi)),
+                    Err(kube::Error::Api(s)) if s.code == 403 => {
+                        lock(&refused).insert(ns.clone());
+                        Read::Refused
+                    }
+                    Err(kube::Error::Api(s)) if s.code == 404 => {
+                        // `images.image.openshift.io "sha256:…" not found`: the Image is gone;
+                        // otherwise the stream does not list the digest (any more).
+                        if s.message.contains("images.image.openshift.io") {
+                            Read::Gone(UnsizedReason::ImageMissing)
+                        } else {
+                            Read::Gone(UnsizedReason::NotFound)
+                        }
+                    }
+                    Err(e) => {
+                        let ctx = ApiContext {
+                            verb: "get",
+                            resource: "imagestreamimages",
+                            group: crate::model::GROUP,
+                            namespace: Some(&ns),
+                            url: &cluster.url,
+                        };
+                        Read::Failed(api_error(e, &ctx).to_string())
+                    }
+                };
+                (ns, digest, read)
+            });
+        }
+        while let Some(Ok((ns, digest, read))) = set.join_next().await {
+            match read {
+                Read::Image(isi) => sizes.index.add_image(&isi.image),
+                Read::Refused => {
+                    *forbidden.entry(ns).or_default() += 1;
+                    sizes.index.add_unsized(&digest, UnsizedReason::Forbidden);
+                }
+                Read::Gone(why) => sizes.index.add_unsized(&digest, why),
+                Read::Failed(why) => {
+                    failures.push(why);
+                    sizes.index.add_unsized(&digest, UnsizedReason::Failed);
+                }
+            }
         }
     }
-    if suspicious > 0 {
+    for (ns, n) in forbidden {
         sizes.notes.push(format!(
-            "the server's /layers reported identical sizes for every layer of {suspicious} image(s) (a known OpenShift 4.13 bug); read them one by one"
+            "cannot get imagestreamimages in namespace {ns} (403 Forbidden): {} not sized, so the figures below are incomplete (lower bounds); sizes need `get imagestreamimages` (image.openshift.io)",
+            crate::render::plan::plural(n, "image")
         ));
     }
-    // One read per distinct digest: the same image in two streams is the same object.
-    let mut seen = BTreeSet::new();
-    let wanted: Vec<_> = wanted
-        .into_iter()
-        .filter(|(_, _, d)| seen.insert(d.clone()))
-        .collect();
-    let mut set = JoinSet::new();
-    for (ns, stream, digest) in wanted {
-        let (cluster, permits) = (cluster.clone(), permits.clone());
-        set.spawn(async move {
-            let _permit = permits.acquire().await;
-            let api: Api<ImageStreamImage> = Api::namespaced(cluster.client.clone(), &ns);
-            let name = format!("{stream}@{digest}");
-            let (res, _) = with_retries(RetryPolicy::default(), || api.get(&name)).await;
-            res
-        });
+    if let Some(first) = failures.first() {
+        sizes.notes.push(format!(
+            "could not read {}, so the figures below are incomplete (lower bounds): {first}",
+            crate::render::plan::plural(failures.len(), "image")
+        ));
     }
-    while let Some(Ok(res)) = set.join_next().await {
-        // An image that cannot be read stays unsized: the report names it.
-        if let Ok(isi) = res {
-            sizes.index.add_image(&isi.image);
-        }
-    }
-    sizes
+}
+
+enum Read {
+    Image(Box<ImageStreamImage>),
+    Refused,
+    Gone(UnsizedReason),
+    Failed(String),
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 async fn layers(cluster: &Cluster, ns: &str, name: &str) -> Result<ImageStreamLayers, kube::Error> {

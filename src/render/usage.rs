@@ -107,8 +107,17 @@ pub fn usage_table(
         }
     }
     let mut out = table.to_string();
+    let unsized_note = if r.complete {
+        String::new()
+    } else {
+        format!(
+            " (incomplete: {} of them could not be sized, see the warnings)",
+            r.unsized_images.len()
+        )
+    };
     out.push_str(&format!(
-        "\nTotal: {} in {} distinct images{}\n",
+        "\nTotal: {}{} in {} distinct images{unsized_note}{}\n",
+        if r.complete { "" } else { "at least " },
         human_size(r.total),
         r.images,
         if opts.top.is_some_and(|n| n < r.streams.len()) {

@@ -4,9 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use super::index::{BlobId, SizeIndex, Unsized};
-use super::report::{
-    RevisionUsage, StreamUsage, TagRef, TagUsage, UnsizedImage, UnsizedReason, UsageReport,
-};
+use super::report::{RevisionUsage, StreamUsage, TagRef, TagUsage, UnsizedImage, UsageReport};
 use crate::model::{ImageStream, Time};
 
 /// What a prune would remove: whole streams, whole tags, and single revisions. Names that do not
@@ -216,10 +214,7 @@ impl Accounting {
             .into_iter()
             .map(|((image, reason, manifest_list), refs)| UnsizedImage {
                 image,
-                reason: match reason {
-                    Unsized::ImageMissing => UnsizedReason::ImageMissing,
-                    Unsized::NotFound => UnsizedReason::NotFound,
-                },
+                reason,
                 manifest_list,
                 references: refs.into_iter().collect(),
             })
@@ -377,6 +372,7 @@ impl Accounting {
         });
 
         UsageReport {
+            complete: self.unsized_parts.is_empty(),
             total,
             images: self.images.len(),
             streams,

@@ -3,24 +3,26 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::report::UnsizedReason;
 use crate::model::{Image, ImageStream, ImageStreamLayers};
 
 /// A blob interned in a [`SizeIndex`].
 pub(crate) type BlobId = u32;
 
-/// Where a fact came from. An `Image` (read through `imagestreamimages/<stream>@<digest>`)
-/// outranks an `imagestreams/<name>/layers` answer: OpenShift 4.13's `/layers` reports wrong
-/// layer sizes (see [`suspicious_layer_sizes`]), an Image's `dockerImageLayers` do not.
+/// Where an image's entry came from. An `Image` (read through
+/// `imagestreamimages/<stream>@<digest>`) outranks an `imagestreams/<name>/layers` answer, which
+/// only says which blobs an image has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Source {
     Layers,
     Image,
 }
 
+/// A blob's size, known only from an Image: `/layers` sizes are never recorded (see
+/// [`SizeIndex::add_layers`]).
 #[derive(Clone, Debug)]
 struct Blob {
     size: Option<u64>,
-    source: Source,
 }
 
 #[derive(Clone, Debug)]
@@ -35,14 +37,8 @@ enum Entry {
     Missing,
 }
 
-/// Why an image could not be sized.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Unsized {
-    /// Marked `imageMissing` by `/layers`.
-    ImageMissing,
-    /// Absent from every source given to the index.
-    NotFound,
-}
+/// Why an image could not be sized (the report's own reasons).
+pub(crate) type Unsized = UnsizedReason;
 
 /// What an image resolves to: its distinct sized blobs, and the images (itself or, for a
 /// manifest list, child manifests) that could not be sized, with the manifest list they
@@ -53,19 +49,24 @@ pub(crate) struct Resolved {
     pub unsized_parts: Vec<(String, Unsized, Option<String>)>,
 }
 
-/// Blob sizes and per-image blob lists, built from `GET imagestreams/<name>/layers` answers
-/// ([`SizeIndex::add_layers`]) and/or individual Images ([`SizeIndex::add_image`], the
-/// fallback through `imagestreamimages`), so the same accounting works for both.
+/// Blob sizes and per-image blob lists. Sizes come only from Images
+/// ([`SizeIndex::add_image`], read through `imagestreamimages`); `GET imagestreams/<name>/layers`
+/// answers ([`SizeIndex::add_layers`]) add which blobs the images have, so that a blob shared
+/// with an image that was not read still counts as referenced.
 ///
-/// An image's blobs are its layers plus its config blob when that size is known; a manifest
-/// list's blobs are those of its child manifests (its own manifest blob has no size). Blobs
-/// whose size is unknown (`size: null`, as `/layers` reports manifests and configs) count as
-/// nothing. Facts from an Image win over facts from `/layers`; otherwise the first one wins.
+/// An image's blobs are its layers plus its config blob; a manifest list's blobs are those of
+/// its child manifests (its own manifest blob has no size). An image is sized when it was read
+/// (and, for a manifest list, its children were); an image known only from `/layers` is not.
+/// Blobs whose size is unknown count as nothing. Facts from an Image win over facts from
+/// `/layers`; otherwise the first one wins.
 #[derive(Clone, Debug, Default)]
 pub struct SizeIndex {
     blob_ids: HashMap<String, BlobId>,
     blobs: Vec<Blob>,
     images: HashMap<String, (Entry, Source)>,
+    /// Images whose read was refused or failed, and why (their `/layers` entry, if any, keeps
+    /// saying which blobs they reference).
+    unreadable: HashMap<String, UnsizedReason>,
 }
 
 impl SizeIndex {
@@ -89,11 +90,14 @@ impl SizeIndex {
         index
     }
 
-    /// Adds one stream's `GET imagestreams/<name>/layers` answer.
+    /// Adds which blobs each image of one stream's `GET imagestreams/<name>/layers` answer has.
+    ///
+    /// Its sizes are left out on purpose: OpenShift 4.13–4.16 report, for every blob an image
+    /// is the first to bring into the answer, the size of that image's *last* layer
+    /// (`addImageStreamLayersFromCache` keeps `&layer.LayerSize` of the range variable; Go
+    /// before 1.22), in an order that changes per request; and no version reports the config
+    /// blob's size. Membership is right on every version.
     pub fn add_layers(&mut self, layers: &ImageStreamLayers) {
-        for (digest, data) in layers.blobs.iter().flatten() {
-            self.set_blob(digest, data.size, Source::Layers);
-        }
         for (digest, refs) in layers.images.iter().flatten() {
             let entry = if refs.image_missing {
                 Entry::Missing
@@ -114,10 +118,13 @@ impl SizeIndex {
 
     /// Adds one Image (from `imagestreamimages/<stream>@<digest>` or a GET istag).
     ///
-    /// Its blobs are `dockerImageLayers` and the config blob (`dockerImageMetadata.Id`, sized by
-    /// the length of `dockerImageConfig` when the server included it); a manifest list refers
-    /// to its `dockerImageManifests`, which must be added themselves to be sized. An image with
-    /// neither layers nor manifests but a `dockerImageMetadata.Size` counts as one opaque blob of
+    /// Its blobs are `dockerImageLayers` and the config blob (`dockerImageMetadata.Id`). The
+    /// config's size is what `dockerImageMetadata.Size` holds beyond the distinct layers: the
+    /// registry sets `Size` to the config blob plus the layers (recorded on 4.13:
+    /// `real-images.json`, 1,161–1,175 bytes per image), and the API strips `dockerImageConfig`
+    /// from every read, so its length is only a fallback. A manifest list refers to its
+    /// `dockerImageManifests`, which must be added themselves to be sized. An image with no
+    /// layers, config or manifests but a `dockerImageMetadata.Size` counts as one opaque blob of
     /// that size, shared with nothing.
     pub fn add_image(&mut self, image: &Image) {
         let digest = image.digest();
@@ -125,17 +132,30 @@ impl SizeIndex {
             return;
         }
         let mut blobs = Vec::new();
+        let mut layer_bytes = 0u64;
         for layer in image.docker_image_layers.iter().flatten() {
-            let id = self.set_blob(&layer.name, Some(layer.size), Source::Image);
-            blobs.push(id);
+            let id = self.set_blob(&layer.name, Some(layer.size));
+            if !blobs.contains(&id) {
+                layer_bytes += u64::try_from(layer.size).unwrap_or(0);
+                blobs.push(id);
+            }
         }
         let metadata = image.docker_image_metadata.as_ref();
         if let Some(config) = metadata.and_then(|m| m.id.as_deref())
             && config.contains(':')
         {
-            let size = (!image.docker_image_config.is_empty())
-                .then_some(image.docker_image_config.len() as i64);
-            let id = self.set_blob(config, size, Source::Image);
+            let beyond_layers = metadata
+                .and_then(|m| m.size)
+                .and_then(|s| u64::try_from(s).ok())
+                .and_then(|s| s.checked_sub(layer_bytes))
+                .filter(|&s| s > 0);
+            let size = beyond_layers
+                .or_else(|| {
+                    (!image.docker_image_config.is_empty())
+                        .then_some(image.docker_image_config.len() as u64)
+                })
+                .and_then(|s| i64::try_from(s).ok());
+            let id = self.set_blob(config, size);
             blobs.push(id);
         }
         let manifests: Vec<String> = image
@@ -144,20 +164,28 @@ impl SizeIndex {
             .flatten()
             .map(|m| m.digest.clone())
             .collect();
-        if image.docker_image_layers.as_ref().is_none_or(Vec::is_empty)
+        if blobs.is_empty()
             && manifests.is_empty()
             && let Some(size) = metadata.and_then(|m| m.size)
         {
-            let id = self.set_blob(&format!("{digest}#whole-image"), Some(size), Source::Image);
+            let id = self.set_blob(&format!("{digest}#whole-image"), Some(size));
             blobs.push(id);
         }
         self.set_image(digest, Entry::Known { blobs, manifests }, Source::Image);
     }
 
-    /// Whether the index can size this image (it is known and not marked missing; a manifest
-    /// list's children are not checked).
+    /// Records that an image could not be read, and why: it stays unsized (an Image read later
+    /// still wins).
+    pub fn add_unsized(&mut self, digest: &str, why: UnsizedReason) {
+        self.unreadable.insert(digest.to_owned(), why);
+    }
+
+    /// Whether this image was read (a manifest list's children are not checked).
     pub fn knows(&self, digest: &str) -> bool {
-        matches!(self.images.get(digest), Some((Entry::Known { .. }, _)))
+        matches!(
+            self.images.get(digest),
+            Some((Entry::Known { .. }, Source::Image))
+        )
     }
 
     /// Bytes of the image's distinct sized blobs, `None` when the image (or one of its child
@@ -171,9 +199,10 @@ impl SizeIndex {
     }
 
     /// The image digests referenced by the streams' revisions (and the child manifests of
-    /// manifest lists among them) that this index cannot size: what to read through
-    /// `imagestreamimages/<stream>@<digest>` as the fallback. Pairs of (stream name, digest).
-    pub fn unresolved(&self, streams: &[ImageStream]) -> BTreeSet<(String, String)> {
+    /// manifest lists among them) that this index cannot size yet and that nothing has said
+    /// cannot be sized: what to read through `imagestreamimages/<stream>@<digest>`. Pairs of
+    /// (stream name, digest, the revision's image it is or belongs to).
+    pub fn unresolved(&self, streams: &[ImageStream]) -> BTreeSet<(String, String, String)> {
         let mut out = BTreeSet::new();
         for stream in streams {
             for tag in stream.status_tags() {
@@ -181,8 +210,10 @@ impl SizeIndex {
                     if rev.image.is_empty() {
                         continue;
                     }
-                    for (digest, _, _) in self.resolve(&rev.image).unsized_parts {
-                        out.insert((stream.name().to_owned(), digest));
+                    for (digest, why, _) in self.resolve(&rev.image).unsized_parts {
+                        if why == UnsizedReason::NotRead {
+                            out.insert((stream.name().to_owned(), digest, rev.image.clone()));
+                        }
                     }
                 }
             }
@@ -216,21 +247,34 @@ impl SizeIndex {
             return;
         }
         let parent_owned = || parent.map(str::to_owned);
+        let not_read = || {
+            self.unreadable
+                .get(digest)
+                .copied()
+                .unwrap_or(UnsizedReason::NotRead)
+        };
         match self.images.get(digest) {
             None => out
                 .unsized_parts
-                .push((digest.to_owned(), Unsized::NotFound, parent_owned())),
-            Some((Entry::Missing, _)) => {
-                out.unsized_parts
-                    .push((digest.to_owned(), Unsized::ImageMissing, parent_owned()))
-            }
-            Some((Entry::Known { blobs, manifests }, _)) => {
+                .push((digest.to_owned(), not_read(), parent_owned())),
+            Some((Entry::Missing, _)) => out.unsized_parts.push((
+                digest.to_owned(),
+                UnsizedReason::ImageMissing,
+                parent_owned(),
+            )),
+            Some((Entry::Known { blobs, manifests }, source)) => {
+                // Blobs sized through another image still count as referenced by this one.
                 out.blobs.extend(
                     blobs
                         .iter()
                         .copied()
                         .filter(|&b| self.blobs[b as usize].size.is_some()),
                 );
+                // A manifest list's own entry holds no sizes: it is sized by its children.
+                if *source == Source::Layers && manifests.is_empty() {
+                    out.unsized_parts
+                        .push((digest.to_owned(), not_read(), parent_owned()));
+                }
                 for child in manifests {
                     self.resolve_into(child, Some(digest), depth + 1, out);
                 }
@@ -243,22 +287,19 @@ impl SizeIndex {
             return id;
         }
         let id = BlobId::try_from(self.blobs.len()).expect("fewer than 2^32 blobs");
-        self.blobs.push(Blob {
-            size: None,
-            source: Source::Layers,
-        });
+        self.blobs.push(Blob { size: None });
         self.blob_ids.insert(digest.to_owned(), id);
         id
     }
 
-    fn set_blob(&mut self, digest: &str, size: Option<i64>, source: Source) -> BlobId {
+    fn set_blob(&mut self, digest: &str, size: Option<i64>) -> BlobId {
         let id = self.intern(digest);
-        // A negative size is nonsense: treat it as unknown.
+        // A negative size is nonsense: treat it as unknown. The first Image to size a blob wins
+        // (every Image of a blob agrees: the digest is of its content).
         if let Some(size) = size.and_then(|s| u64::try_from(s).ok()) {
             let blob = &mut self.blobs[id as usize];
-            if blob.size.is_none() || source > blob.source {
+            if blob.size.is_none() {
                 blob.size = Some(size);
-                blob.source = source;
             }
         }
         id
@@ -266,39 +307,13 @@ impl SizeIndex {
 
     fn set_image(&mut self, digest: &str, entry: Entry, source: Source) {
         match self.images.get(digest) {
-            Some((Entry::Known { .. }, old)) if *old >= source => {}
-            Some((Entry::Missing, old)) if *old > source => {}
+            Some((_, old)) if *old > source => {}
+            Some((Entry::Known { .. }, old)) if *old == source => {}
+            // Otherwise the newer fact wins: an image one `/layers` answer says is missing may
+            // be in another's, and an Image read outranks both.
             _ => {
                 self.images.insert(digest.to_owned(), (entry, source));
             }
         }
     }
-}
-
-/// Images of a `/layers` answer whose layers (two or more) all report the same size.
-///
-/// OpenShift 4.13's `/layers` (openshift-apiserver built with Go < 1.22) stores
-/// `&layer.LayerSize` of the range variable, so every blob an image introduces reports the size
-/// of that image's *last* layer: recording 132 says 3000006 bytes for the three layers of
-/// `myapp:v2.0.1`, whose Image says 1000006, 2000006 and 3000006. This is a heuristic to decide
-/// when to read the Images instead (layers shared with an image listed earlier keep that image's
-/// value and escape it); genuine images with equally sized layers are rare.
-pub fn suspicious_layer_sizes(layers: &ImageStreamLayers) -> Vec<String> {
-    let blobs = layers.blobs.as_ref();
-    let size_of = |d: &String| blobs.and_then(|b| b.get(d)).and_then(|l| l.size);
-    layers
-        .images
-        .iter()
-        .flatten()
-        .filter(|(_, refs)| {
-            let layers: BTreeSet<&String> = refs.layers.iter().flatten().collect();
-            let mut sizes = layers.iter().map(|l| size_of(l));
-            layers.len() >= 2
-                && match sizes.next() {
-                    Some(Some(first)) => sizes.all(|s| s == Some(first)),
-                    _ => false,
-                }
-        })
-        .map(|(digest, _)| digest.clone())
-        .collect()
 }

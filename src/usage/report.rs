@@ -17,6 +17,9 @@ use crate::model::Time;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageReport {
+    /// False when some image could not be sized (`unsizedImages` says which and why): every
+    /// figure is then a lower bound, short of those images' blobs.
+    pub complete: bool,
     /// Bytes of all distinct blobs referenced by any revision in the report.
     pub total: u64,
     /// Distinct images (digests) referenced.
@@ -85,10 +88,17 @@ pub struct UnsizedImage {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum UnsizedReason {
-    /// The size source said `imageMissing`: the Image object is gone.
+    /// The Image object is gone (`/layers` said `imageMissing`, or its read answered 404).
     ImageMissing,
-    /// No size source had it.
+    /// The server does not know it under this stream (a read answered 404 for the stream's
+    /// image).
     NotFound,
+    /// Its read was refused (403): the user may not `get imagestreamimages`.
+    Forbidden,
+    /// Its read failed for another reason (after retries).
+    Failed,
+    /// Not read: only its blob list is known.
+    NotRead,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
