@@ -53,6 +53,10 @@ struct Args {
     /// Skip every kubectl measurement.
     #[arg(long)]
     no_kubectl: bool,
+    /// An earlier oc-prunetags build to run `usage` with too, interleaved with ours, so the two
+    /// wall times are measured side by side on the same simulator.
+    #[arg(long)]
+    usage_baseline_bin: Option<PathBuf>,
     /// Only these benchmarks (comma-separated: prune,list,usage,startup).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
@@ -673,28 +677,59 @@ impl Bench {
         }
 
         let (d, kc) = self.run_dir(&sim);
-        let (mut w, mut q, mut layers, mut cpu) = (vec![], vec![], vec![], vec![]);
+        // `usage` at its own defaults (`--concurrency` is prune's).
+        let args = ["usage"];
+        let (mut w, mut q, mut reads, mut layers, mut cpu) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        let mut baseline = vec![];
         for _ in 0..self.args.runs {
             sim.reset_requests();
-            let m = self.ours(&kc, &d.join("out"), &["usage"]);
+            let m = self.ours(&kc, &d.join("out"), &args);
             w.push(secs(m.wall));
             q.push(sim.requests().len() as f64);
+            reads.push(sim.count("GET", "/imagestreamimages/") as f64);
             layers.push(sim.count("GET", "/layers") as f64);
             cpu.push(secs(m.cpu));
+            if let Some(bin) = &self.args.usage_baseline_bin {
+                let job = Job::new(bin)
+                    .arg("--kubeconfig")
+                    .arg(&kc)
+                    .args(["--color", "never", "usage"])
+                    .output_to(&d.join("baseline"));
+                let m = measure(&job).expect("cannot run the baseline oc-prunetags");
+                assert_eq!(m.code, 0, "the baseline usage failed");
+                baseline.push(secs(m.wall));
+            }
         }
+        let ours_wall = median(w);
         self.rows.push(Row {
             bench: format!("Usage {} images / {s} streams", images.len()),
             what: "oc-prunetags usage".into(),
             runs: self.args.runs,
-            wall: fmt_time(median(w)),
+            wall: fmt_time(ours_wall),
             requests: fmt_count(median(q)),
             extra: format!(
-                "{} `/layers` GETs; accounting CPU **{}**; whole process CPU {}",
+                "{} `imagestreamimages` GETs, {} `/layers`; accounting CPU **{}**; whole process CPU {}",
+                fmt_count(median(reads)),
                 fmt_count(median(layers)),
                 fmt_time(median(acct)),
                 fmt_time(median(cpu))
             ),
         });
+        if let Some(bin) = &self.args.usage_baseline_bin {
+            let base = median(baseline);
+            self.rows.push(Row {
+                bench: format!("Usage {} images / {s} streams", images.len()),
+                what: format!("earlier build ({})", bin.display()),
+                runs: self.args.runs,
+                wall: fmt_time(base),
+                requests: String::new(),
+                extra: format!(
+                    "ours ÷ earlier: **{:.2}×** (interleaved runs)",
+                    ours_wall / base
+                ),
+            });
+        }
     }
 
     // ---------------------------------------------------------------- start-up
