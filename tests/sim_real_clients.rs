@@ -476,6 +476,77 @@ async fn patch_errors_are_the_apiservers() {
     );
 }
 
+#[test]
+fn the_simulators_objects_have_only_fields_their_schema_declares() {
+    // Else a strict PATCH of them (kubectl apply) would be refused for the server's own fields.
+    use prunetags::sim::openapi::unknown_fields;
+    let sim = Sim::start_background(SimOptions::default()).unwrap();
+    let mut checked = 0;
+    for ns in ["mynamespace", "otherproject"] {
+        for is in sim.image_streams(ns) {
+            let v = serde_json::to_value(&is).unwrap();
+            assert_eq!(
+                unknown_fields("ImageStream", &v),
+                Vec::<String>::new(),
+                "{ns}/{}",
+                is.metadata.name.as_deref().unwrap()
+            );
+            for t in sim.tag_names(ns, is.metadata.name.as_deref().unwrap()) {
+                let name = format!("{}:{t}", is.metadata.name.as_deref().unwrap());
+                if let Ok(ist) = sim.with_store(|s| s.get_istag(ns, &name)) {
+                    let v = serde_json::to_value(&ist).unwrap();
+                    assert_eq!(
+                        unknown_fields("ImageStreamTag", &v),
+                        Vec::<String>::new(),
+                        "{ns}/{name}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}
+
+#[tokio::test]
+async fn strict_field_validation_refuses_undeclared_fields() {
+    let sim = recorded_cluster().await;
+    let alice = common::client(&sim, "alice-token").await;
+    let before = sim.image_stream("ceo-rec", "app").unwrap();
+    let (code, got) = send(
+        &alice,
+        "PATCH",
+        &format!("{STREAM}?fieldValidation=Strict"),
+        MERGE,
+        r#"{"spec":{"tags":[{"name":"x","frm":{}}]}}"#,
+    )
+    .await;
+    assert_eq!(code, 400, "{got}");
+    assert_eq!(
+        got["message"],
+        "strict decoding error: unknown field \"spec.tags[0].frm\""
+    );
+    assert_eq!(sim.image_stream("ceo-rec", "app").unwrap(), before);
+    let body = json!({"metadata": {"name": "typo"}, "spec": {"lookupPolcy": {}}}).to_string();
+    let list = "/apis/image.openshift.io/v1/namespaces/ceo-rec/imagestreams";
+    let (code, got) = send(
+        &alice,
+        "POST",
+        &format!("{list}?fieldManager=x&fieldValidation=Strict"),
+        "application/json",
+        &body,
+    )
+    .await;
+    assert_eq!(code, 400, "{got}");
+    assert_eq!(
+        got["message"],
+        "ImageStream in version \"v1\" cannot be handled as a ImageStream: strict decoding error: unknown field \"spec.lookupPolcy\""
+    );
+    // Without Strict, the field is dropped and the stream created.
+    let (code, _) = send(&alice, "POST", list, "application/json", &body).await;
+    assert_eq!(code, 201);
+}
+
 // ---- the real kubectl ---------------------------------------------------------------------------
 
 /// `/usr/bin/kubectl` (the dispatcher: a bundled client of the server's minor, 1.27) and every
@@ -706,6 +777,28 @@ fn kubectl_create_and_apply_an_imagestream() {
             pairs(&[("stable", "quay.io/x/y:2")]),
             "{who}"
         );
+    }
+}
+
+#[test]
+fn kubectl_create_reports_an_unknown_field() {
+    let e = env();
+    let f = e.write(
+        "typo.yaml",
+        "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: typo\nspec:\n  tags:\n  - name: a\n    frm: {kind: DockerImage, name: x}\n",
+    );
+    for path in KUBECTLS {
+        let Some(k) = find(path) else { continue };
+        let who = k.display().to_string();
+        for verb in ["create", "apply"] {
+            let (code, _, err) = e.kubectl(&k, &[verb, "-f", &f]);
+            assert_eq!(code, 1, "{who} {verb}");
+            assert!(
+                err.contains("unknown field \"spec.tags[0].frm\""),
+                "{who} {verb}: {err}"
+            );
+        }
+        assert!(e.sim.image_stream("mynamespace", "typo").is_none(), "{who}");
     }
 }
 

@@ -481,9 +481,15 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
                     (200, Value::Null)
                 }
                 Ok(()) if method == "PATCH" && patch::patchable(&t) => {
-                    patch::serve(&shared, &t, &content_type, &body)
+                    patch::serve(&shared, &t, &query, &content_type, &body)
                 }
-                Ok(()) => route(&shared, &method, &t, &query, &body, &accept),
+                Ok(()) => {
+                    match openapi::strict_body_error(&method, &t.group, &t.resource, &query, &body)
+                    {
+                        Some(s) if t.sub.is_none() => (errors::code(&s), status_value(&s)),
+                        _ => route(&shared, &method, &t, &query, &body, &accept),
+                    }
+                }
             }
         }
     };

@@ -287,6 +287,93 @@ pub fn kind_schema(kind: &str) -> Option<&'static Value> {
     schema(&format!("com.github.openshift.api.image.v1.{kind}"))
 }
 
+/// The fields of `v` that the schema of `kind` does not declare, as sigs.k8s.io/json names them
+/// in a strict decoding error (`spec.tags[0].frm`). Objects without `properties` (RawExtension,
+/// FieldsV1) hold anything; `additionalProperties` maps are walked by value.
+pub fn unknown_fields(kind: &str, v: &Value) -> Vec<String> {
+    fn walk(v: &Value, s: &'static Value, path: &str, out: &mut Vec<String>) {
+        let s = resolve(s);
+        match v {
+            Value::Object(m) => {
+                let props = s["properties"].as_object();
+                let extra = s.get("additionalProperties");
+                for (k, x) in m {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    match (props.and_then(|ps| ps.get(k)), extra) {
+                        (Some(sub), _) | (None, Some(sub)) => walk(x, sub, &p, out),
+                        (None, None) if props.is_some() => out.push(p),
+                        (None, None) => {}
+                    }
+                }
+            }
+            Value::Array(a) => {
+                if let Some(items) = s.get("items") {
+                    for (i, x) in a.iter().enumerate() {
+                        walk(x, items, &format!("{path}[{i}]"), out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(s) = kind_schema(kind) {
+        walk(v, s, "", &mut out);
+    }
+    out
+}
+
+/// `strict decoding error: unknown field "a", unknown field "b"` (apimachinery
+/// `runtime.NewStrictDecodingError`), or `None` when every field is declared.
+pub fn strict_error(kind: &str, v: &Value) -> Option<String> {
+    let unknown = unknown_fields(kind, v);
+    (!unknown.is_empty()).then(|| {
+        let list: Vec<String> = unknown
+            .iter()
+            .map(|f| format!("unknown field \"{f}\""))
+            .collect();
+        format!("strict decoding error: {}", list.join(", "))
+    })
+}
+
+/// Whether the query asks `fieldValidation=Strict` (kubectl's default for create/apply/replace).
+pub fn strict(query: &str) -> bool {
+    query.split('&').any(|kv| kv == "fieldValidation=Strict")
+}
+
+/// The kind a write to `resource` carries, when the simulator checks its fields.
+pub fn written_kind(group: &str, resource: &str) -> Option<&'static str> {
+    match (group, resource) {
+        (crate::model::GROUP, "imagestreams") => Some("ImageStream"),
+        (crate::model::GROUP, "imagestreamtags") => Some("ImageStreamTag"),
+        _ => None,
+    }
+}
+
+/// A strict `POST`/`PUT` body with undeclared fields: the apiserver's 400 (handlers
+/// `transformDecodeError`: `<Kind> in version "v1" cannot be handled as a <Kind>: …`).
+pub fn strict_body_error(
+    method: &str,
+    group: &str,
+    resource: &str,
+    query: &str,
+    body: &[u8],
+) -> Option<crate::model::Status> {
+    if !matches!(method, "POST" | "PUT") || !strict(query) {
+        return None;
+    }
+    let kind = written_kind(group, resource)?;
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let e = strict_error(kind, &v)?;
+    Some(super::errors::bad_request(format!(
+        "{kind} in version \"v1\" cannot be handled as a {kind}: {e}"
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,6 +453,31 @@ mod tests {
         let mut out = Vec::new();
         varint(&mut out, 300);
         assert_eq!(out, [0xac, 0x02]);
+    }
+
+    #[test]
+    fn unknown_fields_are_named_by_their_path() {
+        let v = json!({"apiVersion": "image.openshift.io/v1", "kind": "ImageStream",
+            "metadata": {"name": "a", "labels": {"any": "x"}, "bogus": 1},
+            "spec": {"tags": [{"name": "t", "frm": {}}, {"name": "u", "from": {"kind": "DockerImage", "nam": "x"}}]},
+            "status": {"tags": [{"tag": "t", "items": [{"image": "x", "what": 1}]}]}});
+        assert_eq!(
+            unknown_fields("ImageStream", &v),
+            [
+                "metadata.bogus",
+                "spec.tags[0].frm",
+                "spec.tags[1].from.nam",
+                "status.tags[0].items[0].what"
+            ]
+        );
+        assert_eq!(
+            strict_error("ImageStream", &json!({"spec": {"x": 1}})).as_deref(),
+            Some("strict decoding error: unknown field \"spec.x\"")
+        );
+        // RawExtension (dockerImageMetadata) and FieldsV1 hold anything.
+        let ist = json!({"image": {"dockerImageMetadata": {"Anything": 1}},
+            "metadata": {"managedFields": [{"fieldsV1": {"f:x": {}}}]}});
+        assert!(unknown_fields("ImageStreamTag", &ist).is_empty());
     }
 
     #[test]

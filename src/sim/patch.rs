@@ -49,7 +49,21 @@ fn same_name(patched: &Value, name: &str) -> Result<(), Status> {
 
 /// `PATCH` of a [`patchable`] target: read, patch, and store through the `PUT` path, so that
 /// resourceVersion, generation, spec tag resolution and watch events are the update's.
-pub fn serve(shared: &Shared, t: &Target, content_type: &str, body: &[u8]) -> (u16, Value) {
+pub fn serve(
+    shared: &Shared,
+    t: &Target,
+    query: &str,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, Value) {
+    // patch.go `applyPatchToCurrentObject`: with `fieldValidation=Strict`, fields of the patched
+    // object that its type does not declare are a 400 (`strict decoding error: …`).
+    let strict = |kind: &str, patched: &Value| match openapi::strict(query) {
+        true => {
+            openapi::strict_error(kind, patched).map_or(Ok(()), |e| Err(errors::bad_request(e)))
+        }
+        false => Ok(()),
+    };
     let r = (|| {
         let pt = PatchType::from_content_type(content_type)?;
         let (Some(ns), Some(name)) = (t.namespace.as_deref(), t.name.as_deref()) else {
@@ -60,6 +74,7 @@ pub fn serve(shared: &Shared, t: &Target, content_type: &str, body: &[u8]) -> (u
             ("imagestreams", sub) => {
                 let current = serde_json::to_value(store.get_stream(ns, name)?).unwrap_or_default();
                 let patched = apply("ImageStream", &current, pt, body)?;
+                strict("ImageStream", &patched)?;
                 same_name(&patched, name)?;
                 let is: ImageStream = decode("ImageStream", patched)?;
                 let out = match sub {
@@ -71,6 +86,7 @@ pub fn serve(shared: &Shared, t: &Target, content_type: &str, body: &[u8]) -> (u
             _ => {
                 let current = serde_json::to_value(store.get_istag(ns, name)?).unwrap_or_default();
                 let patched = apply("ImageStreamTag", &current, pt, body)?;
+                strict("ImageStreamTag", &patched)?;
                 same_name(&patched, name)?;
                 let ist: ImageStreamTag = decode("ImageStreamTag", patched)?;
                 Ok(serde_json::to_value(store.replace_istag(ns, name, ist)?).unwrap_or_default())
@@ -456,7 +472,7 @@ fn merge_list(
 }
 
 /// `$setElementOrder`: the listed elements in the given order, the others after them.
-fn reorder(list: &mut Vec<Value>, order: &[Value], key: Option<&str>) {
+fn reorder(list: &mut [Value], order: &[Value], key: Option<&str>) {
     let rank = |x: &Value| {
         order.iter().position(|o| match key {
             Some(k) => o.get(k).is_some() && o.get(k) == x.get(k),
