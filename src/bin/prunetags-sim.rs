@@ -1,7 +1,7 @@
 //! `prunetags-sim`: runs the simulated OpenShift image API until killed.
 //!
 //! `prunetags-sim --addr 127.0.0.1:0 --kubeconfig-out PATH --scenario NAME [--latency-ms N]
-//! [--max-inflight N] [--fail-rate P] [--seed S]` writes a kubeconfig for it and prints
+//! [--max-inflight N] [--fail-rate P] [--seed S] [--request-log FILE]` writes a kubeconfig for it and prints
 //! `ready <url>` once serving.
 
 use std::io::Write;
@@ -42,6 +42,9 @@ struct Args {
     /// Answer `imagestreams/<name>/layers` with OpenShift 4.13–4.16's wrong sizes.
     #[arg(long)]
     layer_size_bug: bool,
+    /// Append one line per request to FILE: method, path with query, user, status.
+    #[arg(long, value_name = "FILE")]
+    request_log: Option<PathBuf>,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -101,6 +104,12 @@ fn main() {
             }
         };
         sim.set_layer_size_bug(args.layer_size_bug);
+        if let Some(path) = &args.request_log
+            && let Err(e) = sim.set_request_log(path)
+        {
+            eprintln!("prunetags-sim: cannot open {}: {e}", path.display());
+            return 1;
+        }
         if let Some(path) = &args.kubeconfig_out
             && let Err(e) = sim.write_kubeconfig(path, ns)
         {

@@ -82,6 +82,7 @@ pub fn resources(group: &str, version: &str) -> Option<Value> {
                     &["ns"],
                     &[],
                 ),
+                resource("limitranges", true, "LimitRange", RO, &["limits"], &[]),
                 resource("pods", true, "Pod", RO, &["po"], &["all"]),
                 resource(
                     "replicationcontrollers",

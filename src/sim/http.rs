@@ -21,7 +21,7 @@ use super::faults::{Fault, FaultRng, Override};
 use super::hooks::{Action, Hooks};
 use super::rbac::{self, Attributes, User};
 use super::store::{ListQuery, RBAC_GROUP, RBAC_RESOURCES, Store, WORKLOADS};
-use super::{RequestRecord, discovery, table, watch as watches};
+use super::{RequestRecord, discovery, limitranges, openapi, patch, table, watch as watches};
 use crate::model::{GROUP, ImageStream, ImageStreamTag, Status};
 
 /// The knobs that can change while serving.
@@ -86,6 +86,8 @@ pub struct Shared {
     pub url: Mutex<String>,
     /// One-shot interventions on the n-th matching request (`Sim::on_request`, …).
     pub hooks: Mutex<Hooks>,
+    /// `prunetags-sim --request-log FILE`: one line per request (see [`Shared::log_request`]).
+    pub request_log: Mutex<Option<std::fs::File>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -126,6 +128,20 @@ impl Shared {
     }
     pub fn records(&self) -> std::sync::MutexGuard<'_, Vec<RequestRecord>> {
         lock(&self.records)
+    }
+
+    /// Appends `METHOD PATH[?QUERY] USER STATUS` to the request log, if one is set. A failed
+    /// write is not the client's problem: the request is answered all the same.
+    pub fn log_request(&self, r: &RequestRecord) {
+        use std::io::Write as _;
+        if let Some(f) = lock(&self.request_log).as_mut() {
+            let q = if r.query.is_empty() { "" } else { "?" };
+            let _ = writeln!(
+                f,
+                "{} {}{q}{} {} {}",
+                r.method, r.path, r.query, r.user, r.status
+            );
+        }
     }
 }
 
@@ -253,6 +269,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|s| s.trim().to_owned());
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let impersonate = req
         .headers()
         .get("impersonate-user")
@@ -312,14 +334,30 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         .map(|u| u.name.clone())
         .unwrap_or_else(|| "system:anonymous".to_owned());
     let record = |status: u16| {
-        shared.records().push(RequestRecord {
+        let r = RequestRecord {
             method: method.clone(),
             path: path.clone(),
             query: query.clone(),
             status,
             user: user_name.clone(),
-        });
+        };
+        shared.log_request(&r);
+        shared.records().push(r);
     };
+
+    // OpenAPI, like discovery: never faulted, anonymous allowed; documents carry their own
+    // cache headers.
+    if path.starts_with("/openapi/") && method == "GET" {
+        let image_api = shared.knobs().image_api;
+        let a = openapi::answer(&path, &query, &accept, image_api);
+        record(a.code);
+        return Ok(Response::builder()
+            .status(a.code)
+            .header("content-type", a.content_type)
+            .header("cache-control", a.cache_control)
+            .body(full(a.body))
+            .expect("a valid response"));
+    }
 
     // Discovery and /version: never faulted, no latency, anonymous allowed.
     if is_discovery(&path) {
@@ -442,7 +480,16 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
                     // Other watches: an empty stream that ends at once (nothing is pushed).
                     (200, Value::Null)
                 }
-                Ok(()) => route(&shared, &method, &t, &query, &body, &accept),
+                Ok(()) if method == "PATCH" && patch::patchable(&t) => {
+                    patch::serve(&shared, &t, &query, &content_type, &body)
+                }
+                Ok(()) => {
+                    match openapi::strict_body_error(&method, &t.group, &t.resource, &query, &body)
+                    {
+                        Some(s) if t.sub.is_none() => (errors::code(&s), status_value(&s)),
+                        _ => route(&shared, &method, &t, &query, &body, &accept),
+                    }
+                }
             }
         }
     };
@@ -631,7 +678,7 @@ fn route(
             ok(201, r)
         }
         (GROUP, "imagestreamtags", None, "PUT", Some(ns), Some(n)) => {
-            let r = parse_body::<ImageStreamTag>(body).and_then(|b| store.update_istag(ns, n, b));
+            let r = parse_body::<ImageStreamTag>(body).and_then(|b| store.replace_istag(ns, n, b));
             ok(200, r)
         }
         (GROUP, "imagestreamtags", None, "DELETE", Some(ns), Some(n)) => {
@@ -649,6 +696,19 @@ fn route(
         (GROUP, "imagestreammappings", None, "POST", Some(ns), None) => {
             let v: Value = serde_json::from_slice(body).unwrap_or_default();
             ok(201, store.create_mapping(ns, &v))
+        }
+        // ---- limitranges (none; read-only)
+        ("", "limitranges", None, "GET", _, None) => {
+            let v = limitranges::list(store.resource_version());
+            if table {
+                (200, table::default(&v, now))
+            } else {
+                (200, v)
+            }
+        }
+        ("", "limitranges", None, "GET", Some(_), Some(n)) => {
+            let s = limitranges::get(n);
+            (errors::code(&s), status_value(&s))
         }
         // ---- workloads (read-only)
         (g, r, None, "GET", _, None)
@@ -701,7 +761,7 @@ fn route(
                 ]
                 .contains(&r))
                 || WORKLOADS.iter().any(|(wg, wr, _)| *wg == g && *wr == r)
-                || (g.is_empty() && r == "namespaces") =>
+                || (g.is_empty() && (r == "namespaces" || r == "limitranges")) =>
         {
             (405, status_value(&errors::method_not_allowed(method)))
         }

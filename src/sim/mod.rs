@@ -9,6 +9,8 @@
 //! - [`tls`]: a CA + server certificate generated at start; [`kubeconfig`]: a kubeconfig for it.
 //! - [`watch`]: the bounded event log of imagestreams and streamed `?watch=true` answers;
 //!   [`hooks`]: one-shot changes or lost answers on the n-th matching request.
+//! - [`openapi`]: `/openapi/v3` for kubectl's validation and `apply`; [`patch`]: `PATCH` (JSON,
+//!   merge, strategic merge); [`limitranges`]: the empty `LimitRangeList` of `oc adm prune`.
 
 // Errors are whole `Status` bodies, as the apiserver answers; they are the cold path of a test
 // server, so boxing them buys nothing but noise.
@@ -21,6 +23,9 @@ pub mod faults;
 pub mod hooks;
 pub mod http;
 pub mod kubeconfig;
+pub mod limitranges;
+pub mod openapi;
+pub mod patch;
 pub mod rbac;
 pub mod scenario;
 pub mod selector;
@@ -139,6 +144,7 @@ fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
         spikes: AtomicUsize::new(0),
         url: Mutex::new(String::new()),
         hooks: Mutex::new(hooks::Hooks::default()),
+        request_log: Mutex::new(None),
     });
     Ok(Prepared {
         shared,
@@ -465,6 +471,21 @@ impl Sim {
         if let Err(e) = self.shared.store().rbac_create("clusterroles", None, body) {
             panic!("add_cluster_role {name}: {:?}", e.message);
         }
+    }
+
+    /// Appends one line per request from now on to `path` (created if missing):
+    /// `METHOD PATH[?QUERY] USER STATUS`, status 0 for a connection reset without an answer.
+    pub fn set_request_log(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        *self
+            .shared
+            .request_log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(f);
+        Ok(())
     }
 
     /// Direct access to the store (tests).

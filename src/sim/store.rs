@@ -1493,3 +1493,33 @@ fn check_role_binding(name: &str, body: &mut Value) -> Result<()> {
     }
     Ok(())
 }
+
+// ---- updates of an istag by PUT or PATCH ------------------------------------------------------
+
+impl Store {
+    /// `PUT`/`PATCH imagestreamtags/<s:t>` as openshift-apiserver's `imagestreamtag.REST.Update`:
+    /// an update that carries no spec tag (`tag: null`) of a tag that exists only in status (a
+    /// pushed image) is refused, 400 (recording 233); otherwise the spec tag is replaced.
+    pub fn replace_istag(
+        &mut self,
+        ns: &str,
+        name: &str,
+        mut body: ImageStreamTag,
+    ) -> Result<ImageStreamTag> {
+        let (stream, tag) = Self::split_istag(name)?;
+        if body.tag.is_none()
+            && let Ok(s) = self.stream_ref(ns, stream)
+        {
+            // Without a tag in the body the stream's spec tag stays as it is.
+            match s.spec_tag(tag) {
+                Some(t) => body.tag = Some(t.clone()),
+                None => {
+                    return Err(errors::bad_request(format!(
+                        "imagestreamtag {tag} is not a spec tag in imagestream {ns}/{stream}, cannot be updated"
+                    )));
+                }
+            }
+        }
+        self.update_istag(ns, name, body)
+    }
+}
