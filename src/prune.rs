@@ -107,6 +107,12 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         note(&format!("{} {text}", palette.warn("warning:")));
     }
     let accounting = crate::usage::Accounting::new(&state.scope_streams, &sizes.index);
+    // A figure short of images that could not be read is a lower bound, and says so.
+    let space = Space {
+        complete: candidates
+            .iter()
+            .all(|d| sizes.index.image_size(d).is_some()),
+    };
 
     // show
     let asking = !p.yes && !p.dry_run;
@@ -125,7 +131,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     if nothing_to_do || p.dry_run {
         let freed = freed_by(&accounting, &plan);
         match out {
-            Out::Document => print_document(cfg, &plan, true, freed, None)?,
+            Out::Document => print_document(cfg, &plan, true, (freed, space), None)?,
             Out::Names => print(&names(
                 plan.deletions().map(|(s, t, _)| (s.name.as_str(), t)),
             ))?,
@@ -137,7 +143,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
             eprintln!(
                 "Dry run: would {}, freeing {}. Nothing was changed.",
                 render::plan::summary(&plan, &scope_text, &cluster.context),
-                crate::usage::human_size(freed)
+                space.text(freed)
             );
         }
         return Ok(());
@@ -155,7 +161,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         plan = confirm_plan(
             plan,
             p.interactive,
-            &accounting,
+            (&accounting, space),
             &scope_text,
             &cluster.context,
         )?;
@@ -190,7 +196,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
                 interrupted: applied.interrupted,
                 retries: applied.retries,
             };
-            print_document(cfg, &plan, false, freed, Some(result))?;
+            print_document(cfg, &plan, false, (freed, space), Some(result))?;
         }
         Out::Names => print(&names(
             applied
@@ -204,10 +210,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
             "{}",
             crate::redact::redact(&render::plan::report(&applied, &trims, palette))
         );
-        eprintln!(
-            "Freed {} in the API's view.",
-            crate::usage::human_size(freed)
-        );
+        eprintln!("Freed {} in the API's view.", space.text(freed));
     }
     let failed = applied.failed() + trims.iter().filter(|t| t.error.is_some()).count();
     if failed > 0 {
@@ -374,7 +377,7 @@ async fn read_consumer(
 fn confirm_plan(
     plan: Plan,
     interactive: bool,
-    accounting: &crate::usage::Accounting,
+    (accounting, space): (&crate::usage::Accounting, Space),
     scope_text: &str,
     context: &str,
 ) -> Result<Plan> {
@@ -396,7 +399,7 @@ fn confirm_plan(
     let question = format!(
         "{} (frees {})?",
         capitalise(&render::plan::summary(&plan, scope_text, context)),
-        crate::usage::human_size(freed_by(accounting, &plan))
+        space.text(freed_by(accounting, &plan))
     );
     if !confirm::ask(&question)? {
         return Err(Error::refused("declined: nothing was deleted"));
@@ -537,6 +540,8 @@ struct PruneDocument<'a> {
     /// API's view: the registry's pruner reclaims them later. After a run, of what was
     /// actually deleted and trimmed.
     freed_bytes: u64,
+    /// False when some image it may free could not be read: `freedBytes` is then a lower bound.
+    freed_complete: bool,
     plan: &'a Plan,
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<PruneResult<'a>>,
@@ -563,7 +568,7 @@ fn print_document(
     cfg: &Config,
     plan: &Plan,
     dry_run: bool,
-    freed_bytes: u64,
+    (freed_bytes, space): (u64, Space),
     result: Option<PruneResult<'_>>,
 ) -> Result<()> {
     let doc = PruneDocument {
@@ -571,6 +576,7 @@ fn print_document(
         kind: "PruneRun",
         dry_run,
         freed_bytes,
+        freed_complete: space.complete,
         plan,
         result,
     };
@@ -661,6 +667,23 @@ fn freeable_images(scope: &[ImageStream], plan: &Plan) -> BTreeSet<String> {
     }
     removed.retain(|d| !kept.contains(d.as_str()));
     removed
+}
+
+/// Whether the space figures count every image they should.
+#[derive(Clone, Copy, Debug)]
+struct Space {
+    complete: bool,
+}
+
+impl Space {
+    fn text(self, bytes: u64) -> String {
+        let size = crate::usage::human_size(bytes);
+        if self.complete {
+            size
+        } else {
+            format!("at least {size} (some images could not be sized, see the warnings)")
+        }
+    }
 }
 
 /// What the plan would free: its deleted tags and trimmed revisions, measured together.

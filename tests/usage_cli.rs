@@ -388,3 +388,38 @@ fn top_limits_the_streams() {
     assert!(out.stdout.contains("showing 1 of 12 image streams"));
     h.run(&["usage", "--top", "0"]).assert_error(2, "--top");
 }
+
+#[test]
+fn prune_says_when_its_freed_figure_is_a_lower_bound() {
+    let h = large();
+    let full = report(&h, &["prune", "--keep", "2", "--dry-run", "-o", "json"]);
+    assert_eq!(full["freedComplete"], true);
+    assert!(full["freedBytes"].as_u64().unwrap() > 0);
+    as_user(
+        &h,
+        "no-images",
+        &["imagestreams", "imagestreams/layers"],
+        "large",
+    );
+    let out = h.run(&[
+        "prune",
+        "--keep",
+        "2",
+        "--dry-run",
+        "--ignore-in-use",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("get imagestreamimages"),
+        "{}",
+        out.stderr
+    );
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["freedComplete"], false);
+    assert_eq!(doc["freedBytes"].as_u64(), Some(0));
+    let out = h.run(&["prune", "--keep", "2", "--dry-run", "--ignore-in-use"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("freeing at least 0B"), "{}", out.stderr);
+}
