@@ -67,6 +67,7 @@ fn campaign(fail_rate: f64, seed: u64) -> Figures {
         max_inflight: Some(6),
         fail_rate,
         seed,
+        ..SimOptions::default()
     });
     h.sim.set_latency_spikes(0.03, Duration::from_millis(250));
     let before = all_tags(&h);

@@ -359,6 +359,7 @@ impl Bench {
             max_inflight: None,
             fail_rate: 0.0,
             seed: 1,
+            tls: None,
         })
         .expect("cannot start the simulator")
     }

@@ -1,7 +1,8 @@
 //! `prunetags-sim`: runs the simulated OpenShift image API until killed.
 //!
 //! `prunetags-sim --addr 127.0.0.1:0 --kubeconfig-out PATH --scenario NAME [--latency-ms N]
-//! [--max-inflight N] [--fail-rate P] [--seed S] [--request-log FILE]` writes a kubeconfig for it and prints
+//! [--max-inflight N] [--fail-rate P] [--seed S] [--request-log FILE]
+//! [--tls-cert PEM --tls-key PEM [--client-ca PEM]]` writes a kubeconfig for it and prints
 //! `ready <url>` once serving.
 
 use std::io::Write;
@@ -45,6 +46,31 @@ struct Args {
     /// Append one line per request to FILE: method, path with query, user, status.
     #[arg(long, value_name = "FILE")]
     request_log: Option<PathBuf>,
+    /// Serve this certificate chain (PEM, the server's certificate first) instead of a
+    /// generated one; the kubeconfig trusts its last certificate.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The key of --tls-cert (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Accept client certificates issued by this CA (PEM): subject CN = user, O = groups
+    /// (`system:masters` may do everything).
+    #[arg(long, requires = "tls_cert")]
+    client_ca: Option<PathBuf>,
+}
+
+fn read_tls(args: &Args) -> Result<Option<prunetags::sim::tls::Identity>, String> {
+    let read = |p: &PathBuf| {
+        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    Ok(Some(prunetags::sim::tls::Identity {
+        cert_chain_pem: read(cert)?,
+        key_pem: read(key)?,
+        client_ca_pem: args.client_ca.as_ref().map(read).transpose()?,
+    }))
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {
@@ -68,12 +94,26 @@ fn main() {
         }
         Err(e) => {
             let msg = e.to_string();
-            let line = msg
-                .lines()
+            let mut lines = msg.lines().map(str::trim).filter(|l| !l.is_empty());
+            let mut line = lines
                 .next()
                 .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
+                .trim_start_matches("error: ")
+                .to_owned();
+            // "the following required arguments were not provided:" names them on the next line.
+            if line.ends_with(':')
+                && let Some(next) = lines.next()
+            {
+                line = format!("{line} {next}");
+            }
             eprintln!("prunetags-sim: {line}");
+            std::process::exit(2);
+        }
+    };
+    let tls = match read_tls(&args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("prunetags-sim: {e}");
             std::process::exit(2);
         }
     };
@@ -95,11 +135,12 @@ fn main() {
             max_inflight: args.max_inflight,
             fail_rate: args.fail_rate,
             seed: args.seed,
+            tls,
         };
         let sim = match Sim::start_on(args.addr, opts).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("prunetags-sim: cannot listen on {}: {e}", args.addr);
+                eprintln!("prunetags-sim: cannot serve on {}: {e}", args.addr);
                 return 1;
             }
         };

@@ -95,10 +95,15 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         .to_string()
         .trim_end_matches('/')
         .to_owned();
-    let client = kube::Client::try_from(config).map_err(|e| match e {
-        kube::Error::Auth(a) => Error::runtime(super::errors::auth_error(&a)),
-        e => client_error(&e, &url),
-    })?;
+    let client = super::transport::client(config, &super::transport::Options::default()).map_err(
+        |e| match e {
+            super::transport::BuildError::Kube(kube::Error::Auth(a)) => {
+                Error::runtime(super::errors::auth_error(&a))
+            }
+            super::transport::BuildError::Kube(e) => client_error(&e, &url),
+            super::transport::BuildError::Proxy(why) => Error::usage(why),
+        },
+    )?;
     Ok(Cluster {
         client,
         url,
@@ -126,9 +131,13 @@ async fn from_kubeconfig(
         .clone()
         .or_else(|| kc.current_context.clone())
         .unwrap_or_default();
-    let config = kube::Config::from_custom_kubeconfig(kc, options)
+    // kube also puts HTTPS_PROXY here; client-go keeps the kubeconfig's proxy-url apart
+    // from the environment (see cluster::transport::proxy).
+    let proxy_url = super::transport::kubeconfig_proxy_url(&kc, options);
+    let mut config = kube::Config::from_custom_kubeconfig(kc, options)
         .await
         .map_err(|e| kubeconfig_error(e, options))?;
+    config.proxy_url = proxy_url;
     Ok((config, context))
 }
 

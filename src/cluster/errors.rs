@@ -134,6 +134,12 @@ pub fn auth_error(e: &kube::client::AuthError) -> String {
 
 /// Connection-level failures: refused, DNS, TLS, timeouts.
 pub fn transport_error(e: &(dyn std::error::Error + 'static), url: &str) -> Error {
+    if let Some((reason, hint)) = super::transport::certificate_problem(e) {
+        let hint = hint.map(|h| format!("; {h}")).unwrap_or_default();
+        return Error::runtime(format!(
+            "cannot reach the cluster at {url}: TLS verification failed: {reason}{hint}"
+        ));
+    }
     let chain = error_chain(e);
     let lower = chain.to_lowercase();
     let why = if lower.contains("connection refused") {

@@ -7,6 +7,7 @@ mod errors;
 mod fetch;
 mod retry;
 mod sizes;
+pub mod transport;
 mod trim;
 mod watch;
 mod workloads;

@@ -88,6 +88,8 @@ pub struct Shared {
     pub hooks: Mutex<Hooks>,
     /// `prunetags-sim --request-log FILE`: one line per request (see [`Shared::log_request`]).
     pub request_log: Mutex<Option<std::fs::File>>,
+    /// The client CA, when client certificates are accepted.
+    pub client_auth: Option<Arc<super::tls::ClientAuth>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -166,7 +168,15 @@ pub async fn serve(
             let Ok(stream) = acceptor.accept(tcp).await else {
                 return;
             };
-            let svc = hyper::service::service_fn(move |req| handle(shared.clone(), req));
+            // Client certificates are judged once per connection, as the apiserver's x509
+            // authenticator sees the same chain on every request of it.
+            let cert_user = match (&shared.client_auth, stream.get_ref().1.peer_certificates()) {
+                (Some(auth), Some(chain)) => auth.identify(chain),
+                _ => None,
+            };
+            let svc = hyper::service::service_fn(move |req| {
+                handle(shared.clone(), cert_user.clone(), req)
+            });
             let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             let conn = builder.serve_connection(TokioIo::new(stream), svc);
             tokio::select! {
@@ -253,7 +263,11 @@ fn is_discovery(path: &str) -> bool {
         || p.starts_with("/openapi")
 }
 
-async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std::io::Error> {
+async fn handle(
+    shared: Arc<Shared>,
+    cert_user: Option<super::tls::CertUser>,
+    req: Request<Incoming>,
+) -> Result<Resp, std::io::Error> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().unwrap_or_default().to_owned();
@@ -293,9 +307,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, std
         Ok(b) => b.to_bytes(),
         Err(_) => Bytes::new(),
     };
-    let authenticated = token
-        .as_deref()
-        .and_then(|t| shared.users().get(t).cloned());
+    // kube-apiserver's authenticators in order: the client certificate, then the token.
+    let authenticated = cert_user.map(|c| cert_rights(&shared, c)).or_else(|| {
+        token
+            .as_deref()
+            .and_then(|t| shared.users().get(t).cloned())
+    });
     // Impersonation, as the apiserver does it: the requester needs `impersonate` on `users`;
     // then the request runs with the impersonated user's rights (none for an unknown name).
     let mut impersonation_denied = None;
@@ -530,6 +547,27 @@ struct InflightGuard<'a>(&'a AtomicUsize);
 impl Drop for InflightGuard<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A certificate user's rights: everything for the group `system:masters` (bound to
+/// cluster-admin at bootstrap), else those of the user of that name added with
+/// `Sim::add_user`, else none.
+fn cert_rights(shared: &Shared, c: super::tls::CertUser) -> User {
+    if c.groups.iter().any(|g| g == "system:masters") {
+        return User {
+            name: c.name,
+            rules: None,
+        };
+    }
+    let rules = shared
+        .users()
+        .values()
+        .find(|u| u.name == c.name)
+        .map_or(Some(Vec::new()), |u| u.rules.clone());
+    User {
+        name: c.name,
+        rules,
     }
 }
 

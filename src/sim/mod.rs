@@ -6,7 +6,8 @@
 //! - [`http`]: routing, authentication, knobs (latency, 429, faults), RBAC ([`rbac`]);
 //!   [`discovery`]: `/version`, `/api`, `/apis`; [`table`]: server-side Table output.
 //! - [`bootstrap`]: the built-in ClusterRoles served under `rbac.authorization.k8s.io/v1`.
-//! - [`tls`]: a CA + server certificate generated at start; [`kubeconfig`]: a kubeconfig for it.
+//! - [`tls`]: a CA + server certificate generated at start, or a given chain (and client
+//!   certificates); [`kubeconfig`]: a kubeconfig for it.
 //! - [`watch`]: the bounded event log of imagestreams and streamed `?watch=true` answers;
 //!   [`hooks`]: one-shot changes or lost answers on the n-th matching request.
 //! - [`openapi`]: `/openapi/v3` for kubectl's validation and `apply`; [`patch`]: `PATCH` (JSON,
@@ -60,6 +61,9 @@ pub struct SimOptions {
     pub fail_rate: f64,
     /// Seeds the scenario generator and the fault generator.
     pub seed: u64,
+    /// Serve this certificate chain (and accept client certificates) instead of the generated
+    /// CA and certificate.
+    pub tls: Option<tls::Identity>,
 }
 
 impl Default for SimOptions {
@@ -70,6 +74,7 @@ impl Default for SimOptions {
             max_inflight: None,
             fail_rate: 0.0,
             seed: 1,
+            tls: None,
         }
     }
 }
@@ -111,7 +116,10 @@ struct Prepared {
 }
 
 fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
-    let tls = tls::generate()?;
+    let tls = match &opts.tls {
+        Some(id) => tls::serve(id)?,
+        None => tls::generate()?,
+    };
     let mut store = Store::new();
     let now = store.now();
     opts.scenario.build(&mut store, now, opts.seed);
@@ -145,6 +153,7 @@ fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
         url: Mutex::new(String::new()),
         hooks: Mutex::new(hooks::Hooks::default()),
         request_log: Mutex::new(None),
+        client_auth: tls.client_auth.clone(),
     });
     Ok(Prepared {
         shared,
