@@ -5,6 +5,8 @@ mod client;
 pub mod consumers;
 mod errors;
 mod fetch;
+mod log;
+mod overrides;
 mod retry;
 mod sizes;
 mod trim;
