@@ -100,11 +100,16 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         .trim_end_matches('/')
         .to_owned();
     let log = super::log::RequestLog::new(conn.log_level, &config);
+    // Run once here, not three times by kube (see cluster::exec).
+    let exec = super::exec::take(&mut config.auth_info)?;
     let client = kube::client::ClientBuilder::try_from(config).map_err(|e| match e {
         kube::Error::Auth(a) => Error::runtime(super::errors::auth_error(&a)),
         e => client_error(&e, &url),
     })?;
-    let client = log.wrap(client);
+    let client = match exec {
+        Some(exec) => log.wrap(exec.wrap(client)),
+        None => log.wrap(client),
+    };
     Ok(Cluster {
         client,
         url,

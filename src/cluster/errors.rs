@@ -46,9 +46,23 @@ pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
                     "unauthorized (401): {} rejected your credentials; log in again with `oc login` or check the kubeconfig's token",
                     ctx.url
                 )),
-                403 if message.contains("cannot impersonate") => Error::runtime(format!(
-                    "forbidden (403): you may not act as another user (--as needs RBAC verb \"impersonate\" on resource \"users\"): {message}"
-                )),
+                403 if message.contains("cannot impersonate") => {
+                    // `… cannot impersonate resource "groups" in API group ""`: which flag asked.
+                    let resource = message
+                        .split("cannot impersonate resource \"")
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .unwrap_or("users");
+                    let flag = match resource {
+                        "groups" => "--as-group",
+                        "uids" => "--as-uid",
+                        "userextras" => "the kubeconfig's as-user-extra",
+                        _ => "--as",
+                    };
+                    Error::runtime(format!(
+                        "forbidden (403): you may not act as another user ({flag} needs RBAC verb \"impersonate\" on resource {resource:?}): {message}"
+                    ))
+                }
                 403 => Error::runtime(format!(
                     "forbidden (403): you may not {} {} {} (needs RBAC verb {:?} on resource {:?} in API group {:?}){}",
                     ctx.verb,

@@ -4,6 +4,7 @@ mod apply;
 mod client;
 pub mod consumers;
 mod errors;
+mod exec;
 mod fetch;
 mod log;
 mod overrides;

@@ -271,8 +271,8 @@ fn validate_user(auth: &AuthInfo, user: &str) -> Result<()> {
     Ok(())
 }
 
-/// exec.go's `isInteractive`, which kube does not apply (it hands every plugin not `Never` the
-/// terminal, whether there is one or not), on the user kube selected: `IfAvailable` (and no
+/// exec.go's `isInteractive` (kube hands every plugin not `Never` the terminal, whether there
+/// is one or not), on the user kube selected, before `cluster::exec` runs its plugin: `IfAvailable` (and no
 /// mode, v1beta1's default) is interactive only when stdin is a terminal; `Always` without one
 /// fails as client-go does ("exec plugin cannot support interactive mode: standard input is not
 /// a terminal").

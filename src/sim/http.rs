@@ -95,6 +95,8 @@ pub struct Shared {
     /// Tokens that carry their expiry, `<prefix><unix seconds>.<anything>`, and whom they
     /// authenticate until then (`Sim::accept_expiring_tokens`), like a JWT's `exp`.
     pub expiring: Mutex<Vec<(String, User)>>,
+    /// Tokens revoked before their time (`Sim::expire_token`).
+    pub revoked: Mutex<std::collections::HashSet<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -139,6 +141,9 @@ impl Shared {
 
     /// The user a bearer token authenticates, if any (an expired token: none, as a 401).
     fn authenticate(&self, token: &str) -> Option<User> {
+        if lock(&self.revoked).contains(token) {
+            return None;
+        }
         if let Some(u) = self.users().get(token) {
             return Some(u.clone());
         }

@@ -147,6 +147,7 @@ fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
         hooks: Mutex::new(hooks::Hooks::default()),
         group_rules: Mutex::new(std::collections::HashMap::new()),
         expiring: Mutex::new(Vec::new()),
+        revoked: Mutex::new(std::collections::HashSet::new()),
     });
     Ok(Prepared {
         shared,
@@ -287,6 +288,11 @@ impl Sim {
     /// The token no longer authenticates (it expired or was revoked): 401 from now on.
     pub fn expire_token(&self, token: &str) {
         self.shared.users().remove(token);
+        self.shared
+            .revoked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token.to_owned());
     }
 
     /// Accepts tokens `<prefix><unix seconds>.<anything>` as user `name` until that second,
