@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_prunetags_global_optspecs
-    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= as= request-timeout= color= o/output= v/verbose insecure-skip-tls-verify demo h/help V/version
+    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= s/server= token= certificate-authority= client-certificate= client-key= tls-server-name= as= as-group= as-uid= request-timeout= color= o/output= v/v= insecure-skip-tls-verify demo h/help V/version
 end
 
 function __fish_kubectl_prunetags_needs_command
@@ -30,7 +30,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l clu
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -40,8 +48,8 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s h -l help -d 'Print help'
@@ -59,7 +67,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -69,9 +85,9 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s h -l help -d 'Print help'
@@ -82,7 +98,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" 
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -92,9 +116,9 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s h -l help -d 'Print help'
@@ -105,7 +129,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand desc
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -115,8 +147,8 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
@@ -135,7 +167,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prun
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -145,12 +185,12 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l ignore-in-use -d 'Delete tags even when a workload uses one of their images'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l dry-run -d 'Show the plan and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s y -l yes -d 'Delete without asking (required when there is no terminal, e.g. in a CronJob)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
@@ -163,7 +203,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usag
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -173,9 +221,9 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
@@ -186,7 +234,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand comp
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -196,8 +252,8 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
@@ -208,7 +264,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l user -d 'The kubeconfig user to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l as-uid -d 'Impersonate this UID; needs --as' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -218,8 +282,8 @@ wide\t''
 json\t''
 yaml\t''
 name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand man" -s h -l help -d 'Print help'

@@ -64,9 +64,33 @@ pub struct GlobalArgs {
     /// Label selector for image streams, e.g. application=myapp.
     #[arg(short = 'l', long, global = true, value_name = "SELECTOR")]
     pub selector: Option<String>,
+    /// The API server's address, overriding the kubeconfig cluster's (as kubectl's --server).
+    #[arg(short = 's', long, global = true, value_name = "URL")]
+    pub server: Option<String>,
+    /// Bearer token for authentication, instead of the kubeconfig user's credentials.
+    #[arg(long, global = true, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Path to a PEM file of the certificate authorities to trust for the server.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub certificate_authority: Option<PathBuf>,
+    /// Path to a client certificate file (PEM) for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_certificate: Option<PathBuf>,
+    /// Path to the client certificate's key file (PEM) for TLS.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_key: Option<PathBuf>,
+    /// Server name to check the server's certificate against, when it differs from the host.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
     /// Impersonate this user.
     #[arg(long = "as", global = true, value_name = "USER")]
     pub as_user: Option<String>,
+    /// Impersonate this group (repeat for several); needs --as.
+    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    pub as_group: Vec<String>,
+    /// Impersonate this UID; needs --as.
+    #[arg(long = "as-uid", global = true, value_name = "UID")]
+    pub as_uid: Option<String>,
     /// How long to wait for one server request: 0 (no limit), 30s, 1m.
     #[arg(long, global = true, value_name = "DURATION", default_value = "0")]
     pub request_timeout: String,
@@ -76,8 +100,21 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Table)]
     pub output: OutputArg,
-    /// More detail on stderr (repeat for more).
-    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    /// Log level, as kubectl's -v=N: 6 logs each request (method, URL, status, time), 7 adds
+    /// request headers, 8 response headers and bodies (truncated); credentials are masked.
+    /// A bare -v is 6, -vv is 8.
+    #[arg(
+        short = 'v',
+        long = "v",
+        visible_alias = "loglevel",
+        alias = "verbose",
+        global = true,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "v",
+        default_value = "0",
+        value_parser = parse_log_level
+    )]
     pub verbose: u8,
     /// Do not check the server's certificate (insecure: prints a warning). Off by default.
     #[arg(long, global = true)]
@@ -280,6 +317,19 @@ pub struct Connection {
     pub inline_kubeconfig: Option<String>,
     /// `--insecure-skip-tls-verify`: accept any server certificate (with a warning).
     pub insecure_skip_tls_verify: bool,
+    /// `--as-group` (repeatable) and `--as-uid`: sent only with `--as`.
+    pub as_groups: Vec<String>,
+    pub as_uid: Option<String>,
+    /// kubectl's overrides of the kubeconfig: `--server`, `--token`, `--certificate-authority`,
+    /// `--client-certificate`, `--client-key`, `--tls-server-name` (see `cluster::overrides`).
+    pub server: Option<String>,
+    pub token: Option<String>,
+    pub certificate_authority: Option<PathBuf>,
+    pub client_certificate: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub tls_server_name: Option<String>,
+    /// `-v=N`: 6 and up log every request on stderr (see `cluster::log`).
+    pub log_level: u8,
 }
 
 #[derive(Clone, Debug)]
@@ -366,9 +416,18 @@ impl Cli {
                 namespace: g.namespace,
                 all_namespaces: g.all_namespaces,
                 as_user: g.as_user,
+                as_groups: g.as_group,
+                as_uid: g.as_uid,
                 request_timeout,
                 inline_kubeconfig: None,
                 insecure_skip_tls_verify: g.insecure_skip_tls_verify,
+                server: g.server,
+                token: g.token,
+                certificate_authority: g.certificate_authority,
+                client_certificate: g.client_certificate,
+                client_key: g.client_key,
+                tls_server_name: g.tls_server_name,
+                log_level: g.verbose,
             },
             selector: g.selector,
             output: g.output,
@@ -469,6 +528,23 @@ pub fn parse_request_timeout(s: &str) -> Result<Option<Duration>> {
     Duration::try_from_secs_f64(secs)
         .map(Some)
         .map_err(|_| bad())
+}
+
+/// kubectl's `-v`/`--v`/`--loglevel` level: a number (klog's `Level`). The pre-kubectl counted
+/// form stays: a bare `-v` is 6 (one line per request), `-vv` 8 (clap hands the extra `v`s over
+/// as the value).
+pub fn parse_log_level(s: &str) -> std::result::Result<u8, String> {
+    let s = s.trim();
+    if !s.is_empty() && s.chars().all(|c| c == 'v') {
+        return Ok(if s.len() == 1 { 6 } else { 8 });
+    }
+    match s.parse::<u32>() {
+        // klog accepts any int32; every level past 10 means "everything", as in kubectl.
+        Ok(n) => Ok(n.min(u32::from(u8::MAX)) as u8),
+        Err(_) => Err(format!(
+            "{s:?} is not a log level: expected a number such as 6 (requests) or 8 (bodies)"
+        )),
+    }
 }
 
 /// Catches selectors the server would reject, so the user gets a usage error before any request.

@@ -352,6 +352,15 @@ fn record(t: &mut Typed, id: &str, value: &str) {
         "namespace" => c.namespace = v,
         "all_namespaces" => c.all_namespaces = true,
         "as_user" => c.as_user = v,
+        "as_group" => c.as_groups.push(value.to_owned()),
+        "as_uid" => c.as_uid = v,
+        "server" => c.server = v,
+        "token" => c.token = v,
+        "certificate_authority" => c.certificate_authority = Some(value.into()),
+        "client_certificate" => c.client_certificate = Some(value.into()),
+        "client_key" => c.client_key = Some(value.into()),
+        "tls_server_name" => c.tls_server_name = v,
+        "insecure_skip_tls_verify" => c.insecure_skip_tls_verify = true,
         "selector" => t.selector = v,
         _ => {}
     }

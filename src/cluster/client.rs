@@ -24,7 +24,7 @@ pub struct Cluster {
 }
 
 pub async fn connect(conn: &Connection) -> Result<Cluster> {
-    let options = KubeConfigOptions {
+    let mut options = KubeConfigOptions {
         context: conn.context.clone(),
         cluster: conn.cluster.clone(),
         user: conn.user.clone(),
@@ -32,33 +32,35 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
     let (mut config, context) = match (&conn.inline_kubeconfig, &conn.kubeconfig) {
         (Some(yaml), _) => {
             let kc = Kubeconfig::from_yaml(yaml).map_err(|e| kubeconfig_error(e, &options))?;
-            crate::redact::register_kubeconfig(&kc);
-            from_kubeconfig(kc, &options).await?
+            from_kubeconfig(kc, &mut options, conn).await?
         }
         (None, Some(path)) => {
             let kc = Kubeconfig::read_from(path).map_err(|e| kubeconfig_error(e, &options))?;
-            crate::redact::register_kubeconfig(&kc);
-            from_kubeconfig(kc, &options).await?
+            from_kubeconfig(kc, &mut options, conn).await?
         }
         (None, None) => match Kubeconfig::read() {
-            Ok(kc) => {
-                crate::redact::register_kubeconfig(&kc);
-                from_kubeconfig(kc, &options).await?
+            Ok(kc) => from_kubeconfig(kc, &mut options, conn).await?,
+            // kubectl needs no kubeconfig when --server says where to go (client-go merges the
+            // flags into an empty configuration, and then does not use the service account).
+            Err(e) if no_kubeconfig_found(&e) && conn.server.is_some() => {
+                from_kubeconfig(Kubeconfig::default(), &mut options, conn).await?
             }
             Err(e) if no_kubeconfig_found(&e) && in_cluster() => {
-                let config = kube::Config::incluster().map_err(|e| {
+                let mut config = kube::Config::incluster().map_err(|e| {
                     Error::runtime(format!("cannot use the in-cluster service account: {e}"))
                 })?;
+                super::overrides::apply_in_cluster(&mut config, conn)?;
                 (config, "in-cluster".to_owned())
             }
             Err(e) if no_kubeconfig_found(&e) => {
                 return Err(Error::usage(
-                    "no kubeconfig found: log in with `oc login`, set KUBECONFIG or pass --kubeconfig",
+                    "no kubeconfig found: log in with `oc login`, set KUBECONFIG or pass --kubeconfig (or --server)",
                 ));
             }
             Err(e) => return Err(kubeconfig_error(e, &options)),
         },
     };
+    super::overrides::adapt_exec(&mut config.auth_info, super::overrides::stdin_is_terminal())?;
     // Our own retry policy (cluster::retry) bounds and counts every attempt.
     config.default_retry = false;
     // The in-cluster token is as secret as a kubeconfig's.
@@ -78,8 +80,10 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         } else {
             "insecure-skip-tls-verify in the kubeconfig"
         });
-    if let Some(user) = &conn.as_user {
-        config.auth_info.impersonate = Some(user.clone());
+    // kubectl's own User-Agent says `kubectl/v1.29.0 (linux/amd64) kubernetes/<commit>`: audit
+    // logs attribute requests by it.
+    if let Ok(agent) = hyper::header::HeaderValue::from_str(&super::log::user_agent()) {
+        config.headers.push((hyper::header::USER_AGENT, agent));
     }
     if let Some(t) = conn.request_timeout {
         config.connect_timeout = Some(t);
@@ -95,7 +99,10 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
         .to_string()
         .trim_end_matches('/')
         .to_owned();
-    let client = super::transport::client(config, &super::transport::Options::default()).map_err(
+    let log = super::log::RequestLog::new(conn.log_level, &config);
+    // Run once here, not three times by kube (see cluster::exec).
+    let exec = super::exec::take(&mut config.auth_info)?;
+    let builder = super::transport::client(config, &super::transport::Options::default()).map_err(
         |e| match e {
             super::transport::BuildError::Kube(kube::Error::Auth(a)) => {
                 Error::runtime(super::errors::auth_error(&a))
@@ -104,6 +111,10 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
             super::transport::BuildError::Proxy(why) => Error::usage(why),
         },
     )?;
+    let client = match exec {
+        Some(exec) => log.wrap(exec.wrap(builder)),
+        None => log.wrap(builder),
+    };
     Ok(Cluster {
         client,
         url,
@@ -115,9 +126,11 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
 }
 
 async fn from_kubeconfig(
-    kc: Kubeconfig,
-    options: &KubeConfigOptions,
+    mut kc: Kubeconfig,
+    options: &mut KubeConfigOptions,
+    conn: &Connection,
 ) -> Result<(kube::Config, String)> {
+    crate::redact::register_kubeconfig(&kc);
     // kube quietly falls back to no credentials for an unknown user; kubectl refuses, and so do we.
     if let Some(user) = &options.user
         && !kc.auth_infos.iter().any(|a| &a.name == user)
@@ -126,6 +139,7 @@ async fn from_kubeconfig(
             "user {user:?} not found in the kubeconfig"
         )));
     }
+    super::overrides::apply(&mut kc, options, conn)?;
     let context = options
         .context
         .clone()
@@ -247,7 +261,7 @@ fn client_error(e: &kube::Error, url: &str) -> Error {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

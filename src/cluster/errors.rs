@@ -25,8 +25,15 @@ impl ApiContext<'_> {
     }
 }
 
+/// What kube puts in `reason` when an error's body is not a `Status` (its `message` is then the
+/// raw body): a proxy's, an ingress's or the aggregator's answer.
+const UNPARSED: &str = "Failed to parse error data";
+
 pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
     match e {
+        kube::Error::Api(status) if status.reason == UNPARSED => {
+            Error::runtime(plain_body_error(status.code, ctx))
+        }
         kube::Error::Api(status) => {
             let message = super::client::first_line(status.message.trim());
             let reason = if status.reason.is_empty() {
@@ -39,9 +46,23 @@ pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
                     "unauthorized (401): {} rejected your credentials; log in again with `oc login` or check the kubeconfig's token",
                     ctx.url
                 )),
-                403 if message.contains("cannot impersonate") => Error::runtime(format!(
-                    "forbidden (403): you may not act as another user (--as needs RBAC verb \"impersonate\" on resource \"users\"): {message}"
-                )),
+                403 if message.contains("cannot impersonate") => {
+                    // `… cannot impersonate resource "groups" in API group ""`: which flag asked.
+                    let resource = message
+                        .split("cannot impersonate resource \"")
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                        .unwrap_or("users");
+                    let flag = match resource {
+                        "groups" => "--as-group",
+                        "uids" => "--as-uid",
+                        "userextras" => "the kubeconfig's as-user-extra",
+                        _ => "--as",
+                    };
+                    Error::runtime(format!(
+                        "forbidden (403): you may not act as another user ({flag} needs RBAC verb \"impersonate\" on resource {resource:?}): {message}"
+                    ))
+                }
                 403 => Error::runtime(format!(
                     "forbidden (403): you may not {} {} {} (needs RBAC verb {:?} on resource {:?} in API group {:?}){}",
                     ctx.verb,
@@ -99,6 +120,71 @@ pub fn api_error(e: kube::Error, ctx: &ApiContext) -> Error {
         )),
         other => transport_error(&other, ctx.url),
     }
+}
+
+/// An error whose body is not a Kubernetes `Status` (plain text, HTML): a sentence from the code
+/// and what we asked, never the body's parse error, and not the body itself (an HTML page).
+fn plain_body_error(code: u16, ctx: &ApiContext) -> String {
+    let openshift = ctx.group.ends_with(".openshift.io");
+    let api = if openshift {
+        format!("the OpenShift {} API ({})", api_noun(ctx.group), ctx.group)
+    } else if ctx.group.is_empty() {
+        "the Kubernetes core API".to_owned()
+    } else {
+        format!("the {} API", ctx.group)
+    };
+    let reason = hyper::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|c| c.canonical_reason())
+        .unwrap_or("error");
+    match code {
+        // kube-apiserver's aggregator, when the APIService's backend (openshift-apiserver) is
+        // down or restarting: `service unavailable`, text/plain.
+        503 => format!("{api} is unavailable on this cluster right now (503); try again later"),
+        401 => format!(
+            "unauthorized (401): {} rejected your credentials; log in again with `oc login` or check the kubeconfig's token",
+            ctx.url
+        ),
+        403 => format!(
+            "forbidden (403): something in front of the API server at {} refused to let us {} {} {}",
+            ctx.url,
+            ctx.verb,
+            ctx.resource,
+            ctx.scope()
+        ),
+        404 if openshift => format!(
+            "not found (404): the cluster at {} does not serve {}/v1 — is this an OpenShift cluster?",
+            ctx.url, ctx.group
+        ),
+        404 => format!(
+            "not found (404): the server at {} does not serve {api}; is --server the API server's address?",
+            ctx.url
+        ),
+        502 | 504 => format!(
+            "a proxy or load balancer in front of the API server at {} failed ({code} {reason}); try again later",
+            ctx.url
+        ),
+        429 => format!(
+            "too many requests (429): the server at {} is throttling us; try again later",
+            ctx.url
+        ),
+        500..=599 => format!(
+            "the server at {} failed ({code} {reason}) while we tried to {} {} {}",
+            ctx.url,
+            ctx.verb,
+            ctx.resource,
+            ctx.scope()
+        ),
+        _ => format!(
+            "the server at {} refused to {} {} ({code} {reason}), and said nothing a Kubernetes API server would",
+            ctx.url, ctx.verb, ctx.resource
+        ),
+    }
+}
+
+/// `image.openshift.io` → `image`.
+fn api_noun(group: &str) -> &str {
+    group.split('.').next().unwrap_or(group)
 }
 
 /// Credentials that could not be obtained: an exec plugin that failed, a token file missing.
@@ -273,6 +359,41 @@ mod tests {
         };
         let e = api_error(status(429, "TooManyRequests", "slow down"), &delete);
         assert!(e.message.contains("lower --concurrency"), "{e}");
+    }
+
+    fn plain(code: u16, body: &str) -> kube::Error {
+        // What kube makes of an error body that is not a Status.
+        kube::Error::Api(Box::new(
+            kube::core::Status::failure(body.trim(), UNPARSED).with_code(code),
+        ))
+    }
+
+    #[test]
+    fn the_aggregators_503_names_the_openshift_api() {
+        let e = api_error(plain(503, "service unavailable\n"), &ctx());
+        assert!(
+            e.message.starts_with(
+                "the OpenShift image API (image.openshift.io) is unavailable on this cluster right now (503)"
+            ),
+            "{e}"
+        );
+        assert!(!e.message.contains("parse"), "{e}");
+    }
+
+    #[test]
+    fn every_plain_body_gets_a_sentence() {
+        let html = "<html><body><h1>502 Bad Gateway</h1>\n</body></html>";
+        for code in [400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 418] {
+            for group in ["image.openshift.io", "", "apps"] {
+                let c = ApiContext { group, ..ctx() };
+                let e = api_error(plain(code, html), &c);
+                assert!(!e.message.contains("parse"), "{code}: {e}");
+                assert!(!e.message.contains("<html>"), "{code}: {e}");
+                assert!(!e.message.contains('\n'), "{code}: {e}");
+                assert!(e.message.contains(&code.to_string()), "{code}: {e}");
+                assert_eq!(e.code, crate::error::exit::FAILURE);
+            }
+        }
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub struct Knobs {
     /// Injected faults are 500/503 only, never connection resets (for a test that needs the
     /// error of a server that answers, whatever order concurrent requests draw faults in).
     pub faults_5xx_only: bool,
+    /// Answer everything under `/apis/image.openshift.io/` as kube-apiserver's aggregator does
+    /// while openshift-apiserver is down: 503 with the plain-text body `service unavailable`.
+    pub image_api_unavailable: bool,
 }
 
 impl Knobs {
@@ -54,6 +57,7 @@ impl Knobs {
             spike_rate: 0.0,
             spike: Duration::ZERO,
             faults_5xx_only: false,
+            image_api_unavailable: false,
         }
     }
 
@@ -90,6 +94,13 @@ pub struct Shared {
     pub request_log: Mutex<Option<std::fs::File>>,
     /// The client CA, when client certificates are accepted.
     pub client_auth: Option<Arc<super::tls::ClientAuth>>,
+    /// Rules bound to groups, for identities made by impersonation (`Sim::add_group`).
+    pub group_rules: Mutex<HashMap<String, Vec<rbac::Rule>>>,
+    /// Tokens that carry their expiry, `<prefix><unix seconds>.<anything>`, and whom they
+    /// authenticate until then (`Sim::accept_expiring_tokens`), like a JWT's `exp`.
+    pub expiring: Mutex<Vec<(String, User)>>,
+    /// Tokens revoked before their time (`Sim::expire_token`).
+    pub revoked: Mutex<std::collections::HashSet<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -145,6 +156,85 @@ impl Shared {
             );
         }
     }
+    /// The user a bearer token authenticates, if any (an expired token: none, as a 401).
+    fn authenticate(&self, token: &str) -> Option<User> {
+        if lock(&self.revoked).contains(token) {
+            return None;
+        }
+        if let Some(u) = self.users().get(token) {
+            return Some(u.clone());
+        }
+        let now = jiff::Timestamp::now().as_second();
+        lock(&self.expiring).iter().find_map(|(prefix, user)| {
+            let exp: i64 = token
+                .strip_prefix(prefix.as_str())?
+                .split('.')
+                .next()?
+                .parse()
+                .ok()?;
+            (now < exp).then(|| user.clone())
+        })
+    }
+
+    /// What an impersonated `name` in `groups` may do: the rules of a token user of that name
+    /// and of each group (admin when any of them is).
+    fn rights(&self, name: &str, groups: &[String]) -> Option<Vec<rbac::Rule>> {
+        let mut rules = Vec::new();
+        if let Some(u) = self.users().values().find(|u| u.name == name) {
+            rules.extend(u.rules.clone()?);
+        }
+        let bound = lock(&self.group_rules);
+        for g in groups {
+            rules.extend(bound.get(g).cloned().unwrap_or_default());
+        }
+        Some(rules)
+    }
+}
+
+/// The `Impersonate-*` headers of a request.
+fn impersonation(headers: &hyper::HeaderMap) -> rbac::Impersonation {
+    let text = |v: &hyper::header::HeaderValue| v.to_str().ok().map(str::to_owned);
+    let mut want = rbac::Impersonation {
+        user: headers
+            .get("impersonate-user")
+            .and_then(text)
+            .filter(|u| !u.is_empty()),
+        groups: headers
+            .get_all("impersonate-group")
+            .iter()
+            .filter_map(text)
+            .collect(),
+        uid: headers
+            .get("impersonate-uid")
+            .and_then(text)
+            .filter(|u| !u.is_empty()),
+        extras: Vec::new(),
+    };
+    for (name, value) in headers {
+        if let (Some(key), Some(v)) = (
+            name.as_str().strip_prefix("impersonate-extra-"),
+            text(value),
+        ) {
+            want.extras.push((key.to_owned(), v));
+        }
+    }
+    want
+}
+
+fn text_response(code: u16, body: &'static str) -> Resp {
+    Response::builder()
+        .status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header("content-type", "text/plain; charset=utf-8")
+        .header("x-content-type-options", "nosniff")
+        .body(full(body))
+        .expect("a valid response")
+}
+
+/// What kube-apiserver's aggregator answers for an APIService whose backend is down
+/// (`http.Error(w, "service unavailable", 503)`; recorded on OpenShift 4.13 in
+/// `recordings/openshift-4.13-layers/real-503-imagestreams-list.txt`).
+fn aggregator_unavailable() -> Resp {
+    text_response(503, "service unavailable\n")
 }
 
 /// Accepts TLS connections until `shutdown` turns true.
@@ -289,9 +379,10 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let impersonate = req
+    let want = impersonation(req.headers());
+    let user_agent = req
         .headers()
-        .get("impersonate-user")
+        .get("user-agent")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     // Hooks see the request as it arrives: before latency, knobs and handling.
@@ -308,48 +399,42 @@ async fn handle(
         Err(_) => Bytes::new(),
     };
     // kube-apiserver's authenticators in order: the client certificate, then the token.
-    let authenticated = cert_user.map(|c| cert_rights(&shared, c)).or_else(|| {
-        token
-            .as_deref()
-            .and_then(|t| shared.users().get(t).cloned())
-    });
-    // Impersonation, as the apiserver does it: the requester needs `impersonate` on `users`;
-    // then the request runs with the impersonated user's rights (none for an unknown name).
+    let authenticated = cert_user
+        .map(|c| cert_rights(&shared, c))
+        .or_else(|| token.as_deref().and_then(|t| shared.authenticate(t)));
+    // Impersonation, as the apiserver's filter does it (see `rbac::impersonate`); discovery
+    // stays open to everyone, as before.
     let mut impersonation_denied = None;
-    let user = match (authenticated, impersonate) {
-        (Some(requester), Some(target)) => {
-            let attrs = rbac::Attributes {
-                verb: "impersonate",
-                group: "",
-                resource: "users",
-                subresource: None,
-                namespace: None,
-                name: Some(&target),
-            };
-            match requester.authorize(&attrs) {
-                Ok(()) => Some(
-                    shared
-                        .users()
-                        .values()
-                        .find(|u| u.name == target)
-                        .cloned()
-                        .unwrap_or(rbac::User {
-                            name: target.clone(),
-                            rules: Some(Vec::new()),
-                        }),
-                ),
+    let identity = match authenticated {
+        Some(requester) if !want.is_empty() => {
+            match rbac::impersonate(&requester, &want, |n, g| shared.rights(n, g)) {
+                Ok(id) => Some(id),
                 Err(denied) => {
                     impersonation_denied = Some(denied);
-                    Some(requester)
+                    Some(rbac::Identity {
+                        user: requester,
+                        groups: vec![rbac::AUTHENTICATED.to_owned()],
+                        uid: None,
+                    })
                 }
             }
         }
-        (authenticated, _) => authenticated,
+        Some(user) => Some(rbac::Identity {
+            user,
+            groups: vec![rbac::AUTHENTICATED.to_owned()],
+            uid: None,
+        }),
+        None => None,
     };
-    let user_name = user
+    let user_name = identity
         .as_ref()
-        .map(|u| u.name.clone())
+        .map(|u| u.user.name.clone())
         .unwrap_or_else(|| "system:anonymous".to_owned());
+    let (groups, uid) = identity
+        .as_ref()
+        .map(|i| (i.groups.clone(), i.uid.clone()))
+        .unwrap_or_default();
+    let user = identity.map(|i| i.user);
     let record = |status: u16| {
         let r = RequestRecord {
             method: method.clone(),
@@ -357,6 +442,9 @@ async fn handle(
             query: query.clone(),
             status,
             user: user_name.clone(),
+            groups: groups.clone(),
+            uid: uid.clone(),
+            user_agent: user_agent.clone(),
         };
         shared.log_request(&r);
         shared.records().push(r);
@@ -377,7 +465,13 @@ async fn handle(
     }
 
     // Discovery and /version: never faulted, no latency, anonymous allowed.
+    let image_api_down =
+        shared.knobs().image_api_unavailable && path.starts_with(&format!("/apis/{GROUP}/"));
     if is_discovery(&path) {
+        if image_api_down {
+            record(503);
+            return Ok(aggregator_unavailable());
+        }
         let (code, v) = discovery_answer(&shared, &path);
         record(code);
         return Ok(json_response(code, &v));
@@ -387,8 +481,9 @@ async fn handle(
         return Ok(json_response(401, &status_value(&errors::unauthorized())));
     };
     if let Some(denied) = impersonation_denied {
-        record(403);
-        return Ok(json_response(403, &status_value(&denied)));
+        let code = errors::code(&denied);
+        record(code);
+        return Ok(json_response(code, &status_value(&denied)));
     }
 
     let knobs = shared.knobs().clone();
@@ -465,6 +560,11 @@ async fn handle(
             };
             match user.authorize(&attrs) {
                 Err(s) => (errors::code(&s), status_value(&s)),
+                // Authorized by kube-apiserver, then proxied to a backend that is not there.
+                Ok(()) if image_api_down => {
+                    record(503);
+                    return Ok(aggregator_unavailable());
+                }
                 Ok(())
                     if watch
                         && t.group == GROUP

@@ -87,6 +87,12 @@ pub struct RequestRecord {
     pub query: String,
     pub status: u16,
     pub user: String,
+    /// The groups and UID the request ran with (from impersonation; else
+    /// `system:authenticated` for a known token, nothing for an anonymous request).
+    pub groups: Vec<String>,
+    pub uid: Option<String>,
+    /// The `User-Agent` header, as audit logs record it.
+    pub user_agent: Option<String>,
 }
 
 /// A running simulator. Stops on [`Sim::shutdown`] or drop.
@@ -154,6 +160,9 @@ fn prepare(opts: &SimOptions) -> std::io::Result<Prepared> {
         hooks: Mutex::new(hooks::Hooks::default()),
         request_log: Mutex::new(None),
         client_auth: tls.client_auth.clone(),
+        group_rules: Mutex::new(std::collections::HashMap::new()),
+        expiring: Mutex::new(Vec::new()),
+        revoked: Mutex::new(std::collections::HashSet::new()),
     });
     Ok(Prepared {
         shared,
@@ -281,6 +290,43 @@ impl Sim {
         );
     }
 
+    /// Grants `rules` to members of `group`; impersonated identities (`Impersonate-Group`) get
+    /// them. `system:masters` is cluster admin without this.
+    pub fn add_group(&self, group: &str, rules: Vec<Rule>) {
+        self.shared
+            .group_rules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(group.to_owned(), rules);
+    }
+
+    /// The token no longer authenticates (it expired or was revoked): 401 from now on.
+    pub fn expire_token(&self, token: &str) {
+        self.shared.users().remove(token);
+        self.shared
+            .revoked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token.to_owned());
+    }
+
+    /// Accepts tokens `<prefix><unix seconds>.<anything>` as user `name` until that second,
+    /// as an apiserver honours a JWT's `exp`: a test's credential plugin can mint short-lived
+    /// tokens the simulator rejects once they expire.
+    pub fn accept_expiring_tokens(&self, prefix: &str, name: &str, rules: Vec<Rule>) {
+        self.shared
+            .expiring
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((
+                prefix.to_owned(),
+                rbac::User {
+                    name: name.to_owned(),
+                    rules: Some(rules),
+                },
+            ));
+    }
+
     /// Every request so far, in arrival order.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.records().clone()
@@ -368,6 +414,13 @@ impl Sim {
 
     pub fn set_image_api(&self, served: bool) {
         self.shared.knobs().image_api = served;
+    }
+
+    /// `true` makes the image API answer as while openshift-apiserver is down: the group stays
+    /// in `/apis`, and every path under `/apis/image.openshift.io/` is a 503 with the
+    /// aggregator's plain-text body `service unavailable`.
+    pub fn set_image_api_unavailable(&self, down: bool) {
+        self.shared.knobs().image_api_unavailable = down;
     }
 
     /// A snapshot of a namespace's streams, sorted by name.

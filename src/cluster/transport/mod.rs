@@ -56,7 +56,17 @@ impl From<kube::Error> for BuildError {
 
 /// A client for `config`. `config.proxy_url` is the kubeconfig cluster's `proxy-url` (see
 /// [`kubeconfig_proxy_url`]); without one, the environment decides, as in client-go.
-pub fn client(config: kube::Config, options: &Options) -> Result<kube::Client, BuildError> {
+/// The client stack as a [`kube::client::ClientBuilder`], so that callers can add their own
+/// layers (the `-v` request log, exec credentials) before building it.
+pub type Builder = kube::client::ClientBuilder<
+    tower::util::BoxService<
+        hyper::Request<kube::client::Body>,
+        hyper::Response<hyper::body::Incoming>,
+        BoxError,
+    >,
+>;
+
+pub fn client(config: kube::Config, options: &Options) -> Result<Builder, BuildError> {
     let route = proxy::route(
         &config.cluster_url,
         config.proxy_url.as_ref(),
@@ -152,7 +162,7 @@ fn finish<C>(
     config: kube::Config,
     tls: rustls::ClientConfig,
     connector: C,
-) -> Result<kube::Client, BuildError>
+) -> Result<Builder, BuildError>
 where
     C: tower::Service<Uri> + Clone + Send + Sync + 'static,
     C::Response: hyper::rt::Read
@@ -183,7 +193,10 @@ where
         .layer(config.extra_headers_layer()?)
         .map_err(BoxError::from)
         .service(http);
-    Ok(kube::client::ClientBuilder::new(service, config.default_namespace).build())
+    Ok(kube::client::ClientBuilder::new(
+        tower::util::BoxService::new(service),
+        config.default_namespace,
+    ))
 }
 
 /// The selected cluster's own `proxy-url` (kube's `Config::proxy_url` also takes
