@@ -990,6 +990,28 @@ fn request_timeout_shorter_than_the_servers_latency() {
 // Paging
 
 #[test]
+fn history_of_500_streams_is_one_paged_list() {
+    let h = Harness::new(SimOptions {
+        scenario: Scenario::Large {
+            streams: 500,
+            tags: 2,
+            revisions: 2,
+        },
+        ..SimOptions::default()
+    });
+    let out = h.run(&["list", "--history"]);
+    out.assert_ok();
+    // Two pages of 250 streams, nothing else: the history needs nothing beyond the streams.
+    let requests = api_requests(&h);
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    assert!(requests.iter().all(|r| r.method == "GET"
+        && r.path == "/apis/image.openshift.io/v1/namespaces/large/imagestreams"
+        && r.query.contains("limit=250")));
+    assert_eq!(out.stdout.matches("\nName:").count() + 1, 500);
+    assert_eq!(out.stdout.matches("\n  * ").count(), 500 * 2);
+}
+
+#[test]
 fn paging_makes_one_list_per_250_streams_and_no_gets() {
     let h = Harness::new(SimOptions {
         scenario: Scenario::Large {
