@@ -1,17 +1,32 @@
 //! What `list` shows, as data: image streams → tags → revisions, in display order.
 //!
 //! This is the stable, documented schema printed by `-o json|yaml` (see README), built from the
-//! API objects by a pure function so that rendering never touches the API types.
+//! API objects by a pure function so that rendering never touches the API types. It carries
+//! everything `oc describe is` prints (openshift/oc `pkg/helpers/describe`), so that the
+//! history view is a rendering of it.
+
+mod order;
+mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ImageStream, TagReference};
+use crate::model::{ImageStream, NamedTagEventList, TagReference};
 use crate::version;
 
+pub use order::prioritize_tags;
+pub use source::{From, Source, SourceType, local_references};
+
+/// The version of the `usage` and `prune` documents.
 pub const API_VERSION: &str = "prunetags.openshift.io/v1alpha1";
+
+/// The version of the `list` document. v1alpha2: every status and spec tag is an item with its
+/// own `source` (`{type, from, text}`, no more `aliases`), in `oc describe is`'s order, and
+/// streams and tags carry what `oc describe is` prints (annotations, lookup policy, import
+/// conditions, …).
+pub const LIST_API_VERSION: &str = "prunetags.openshift.io/v1alpha2";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,9 +43,14 @@ pub struct StreamView {
     pub name: String,
     pub created: Option<Timestamp>,
     pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
     /// Where the registry serves the stream (`status.dockerImageRepository`).
     pub image_repository: String,
-    /// Distinct image digests over every revision of every tag.
+    /// Where it is pulled from outside the cluster (`status.publicDockerImageRepository`).
+    pub public_image_repository: Option<String>,
+    /// `spec.lookupPolicy.local`: pods may name the stream's tags by their short name.
+    pub image_lookup_local: bool,
+    /// Distinct images over every revision of every tag, counted as `oc describe` does.
     pub unique_images: usize,
     pub tags: Vec<TagView>,
 }
@@ -42,12 +62,18 @@ pub struct TagView {
     pub kind: TagKind,
     /// The parsed semantic version, normalised (no leading `v`).
     pub version: Option<String>,
-    /// The spec tag's source; `None` for a pushed tag ("no spec tag").
-    pub source: Option<Source>,
-    /// Other spec tags of this stream tagged from this one (`oc describe` prints `tag (alias)`).
-    pub aliases: Vec<String>,
+    /// Where the image comes from: the spec tag, or none for a pushed tag.
+    pub source: Source,
+    /// `importPolicy.insecure`: imports may use plain HTTP or unverified HTTPS.
+    pub insecure: bool,
     /// `Local` means "prefer registry pullthrough when referencing this tag".
     pub reference_policy: Option<String>,
+    /// The spec tag's generation is newer than what the import controller has recorded.
+    pub importing: bool,
+    /// The spec tag's annotations (`description`, `tags`, `supports`, `sampleRepo`, …).
+    pub annotations: BTreeMap<String, String>,
+    /// The status tag's conditions, e.g. `ImportSuccess` `False` after a failed import.
+    pub conditions: Vec<Condition>,
     /// How many revisions the tag's history holds.
     pub revision_count: usize,
     /// The revision history, newest (current) first; empty for a spec tag nothing was imported
@@ -72,15 +98,6 @@ pub enum TagKind {
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Source {
-    /// `DockerImage`, `ImageStreamTag` or `ImageStreamImage`.
-    pub kind: String,
-    pub name: String,
-    pub namespace: Option<String>,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Revision {
@@ -91,32 +108,43 @@ pub struct Revision {
     pub generation: i64,
 }
 
+/// A status tag's condition (`TagEventCondition`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Condition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    pub last_transition_time: Option<Timestamp>,
+    pub generation: i64,
+}
+
 impl TagView {
     pub fn current(&self) -> Option<&Revision> {
         self.revisions.first()
     }
 
-    /// Another spec tag of the same stream names this tag's source: printed under its target.
-    pub fn is_alias_in(&self, stream: &StreamView) -> bool {
-        self.source.as_ref().is_some_and(|s| {
-            s.kind == "ImageStreamTag"
-                && s.namespace
-                    .as_deref()
-                    .is_none_or(|ns| ns == stream.namespace)
-                && alias_target(&s.name, &stream.name).is_some()
-        })
+    pub fn has_spec_tag(&self) -> bool {
+        self.source.type_ != SourceType::Pushed
+    }
+
+    /// The `ImportSuccess` conditions that say the last import failed.
+    pub fn import_failures(&self) -> impl Iterator<Item = &Condition> {
+        self.conditions
+            .iter()
+            .filter(|c| c.type_ == "ImportSuccess" && c.status == "False")
     }
 }
 
-impl Source {
-    /// How `oc describe` words it: the name, with the namespace when it is another one.
-    pub fn describe(&self, stream_namespace: &str) -> String {
-        match &self.namespace {
-            Some(ns) if ns != stream_namespace && self.kind != "DockerImage" => {
-                format!("{ns}/{}", self.name)
-            }
-            _ => self.name.clone(),
-        }
+impl StreamView {
+    /// What `oc describe is` prints as "Image Repository": the public name when there is one.
+    pub fn repository(&self) -> &str {
+        self.public_image_repository
+            .as_deref()
+            .filter(|r| !r.is_empty())
+            .unwrap_or(&self.image_repository)
     }
 }
 
@@ -133,71 +161,67 @@ pub fn inventory(streams: &[ImageStream]) -> Inventory {
 pub fn from_views(mut items: Vec<StreamView>) -> Inventory {
     items.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     Inventory {
-        api_version: API_VERSION.into(),
+        api_version: LIST_API_VERSION.into(),
         kind: "ImageStreamInventory".into(),
         items,
     }
 }
 
 pub fn stream_view(is: &ImageStream, detail: Detail) -> StreamView {
-    let mut names: BTreeSet<&str> = is.status_tags().iter().map(|t| t.tag.as_str()).collect();
-    names.extend(is.spec_tags().iter().map(|t| t.name.as_str()));
+    // `formatImageStreamTags`: the status tags, then the spec tags not in status; one item each.
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let status = is.status_tags().iter().map(|t| t.tag.as_str());
+    let spec = is.spec_tags().iter().map(|t| t.name.as_str());
+    for name in status.chain(spec) {
+        if seen.insert(name) {
+            names.push(name);
+        }
+    }
     let mut tags: Vec<TagView> = names
         .into_iter()
         .map(|name| tag_view(is, name, detail))
         .collect();
-    // Aliases: spec tags of this stream tagged from another tag of this stream.
-    let aliases: Vec<(String, String)> = is
-        .spec_tags()
-        .iter()
-        .filter_map(|t| {
-            let from = t.from.as_ref()?;
-            let same_ns = from
-                .namespace
-                .as_deref()
-                .is_none_or(|ns| ns == is.namespace());
-            (from.kind == "ImageStreamTag" && same_ns)
-                .then(|| alias_target(&from.name, is.name()))
-                .flatten()
-                .map(|target| (target.to_owned(), t.name.clone()))
-        })
-        .collect();
-    for (target, alias) in aliases {
-        if let Some(t) = tags.iter_mut().find(|t| t.tag == target) {
-            t.aliases.push(alias);
-        }
-    }
-    sort_tags(&mut tags);
-    let unique_images = is
-        .status_tags()
-        .iter()
-        .flat_map(|t| t.revisions())
-        .map(|r| r.image.as_str())
-        .collect::<BTreeSet<_>>()
-        .len();
+    prioritize_tags(&mut tags, |t| t.tag.as_str());
     StreamView {
         namespace: is.namespace().to_owned(),
         name: is.name().to_owned(),
         created: is.metadata.creation_timestamp.as_ref().map(|t| t.0),
         labels: is.metadata.labels.clone().unwrap_or_default(),
+        annotations: is.metadata.annotations.clone().unwrap_or_default(),
         image_repository: is.status.docker_image_repository.clone(),
-        unique_images,
+        public_image_repository: is.status.public_docker_image_repository.clone(),
+        image_lookup_local: is.spec.lookup_policy.local,
+        unique_images: unique_images(is),
         tags,
     }
 }
 
-/// `myapp:v2.1.8` within stream `myapp` → `v2.1.8`; a bare `v2.1.8` is the same stream too.
-fn alias_target<'a>(from_name: &'a str, stream: &str) -> Option<&'a str> {
-    match from_name.split_once(':') {
-        Some((s, tag)) if s == stream => Some(tag),
-        Some(_) => None,
-        None => Some(from_name),
+/// `formatImageStreamTags`'s "Unique Images": revisions keyed by image digest. A revision
+/// without a digest is keyed by the empty string there (the code means its reference, and
+/// writes `images[item.Image]`), so all of those count as one.
+fn unique_images(is: &ImageStream) -> usize {
+    let mut keys = BTreeSet::new();
+    for r in is.status_tags().iter().flat_map(|t| t.revisions()) {
+        if !r.image.is_empty() {
+            keys.insert(r.image.as_str());
+        } else if !r.docker_image_reference.is_empty() {
+            keys.insert("");
+        }
     }
+    keys.len()
 }
 
 fn tag_view(is: &ImageStream, name: &str, detail: Detail) -> TagView {
     let spec: Option<&TagReference> = is.spec_tag(name);
+    let status: Option<&NamedTagEventList> = is.status_tag(name);
     let version = version::parse(name);
+    let source = Source::of(spec, is.namespace());
+    let keep = match detail {
+        Detail::History => usize::MAX,
+        Detail::Current => 1,
+    };
+    let revisions = status.map_or(&[][..], |t| t.revisions());
     TagView {
         tag: name.to_owned(),
         kind: if version.is_some() {
@@ -206,39 +230,55 @@ fn tag_view(is: &ImageStream, name: &str, detail: Detail) -> TagView {
             TagKind::Other
         },
         version: version.map(|v| v.to_string()),
-        source: spec.and_then(|s| s.from.as_ref()).map(|f| Source {
-            kind: f.kind.clone(),
-            name: f.name.clone(),
-            namespace: f.namespace.clone(),
-        }),
-        aliases: Vec::new(),
+        // As oc, the import policy only counts for a spec tag with a source.
+        insecure: source.from.is_some() && spec.is_some_and(|s| s.import_policy.insecure),
+        importing: source.from.is_some() && spec.is_some_and(|s| importing(s, status)),
+        source,
         reference_policy: spec
             .map(|s| s.reference_policy.type_.clone())
             .filter(|p| !p.is_empty()),
-        revision_count: is.status_tag(name).map_or(0, |t| t.revisions().len()),
-        revisions: is
-            .status_tag(name)
-            .map(|t| {
-                let keep = match detail {
-                    Detail::History => usize::MAX,
-                    Detail::Current => 1,
-                };
-                t.revisions()
-                    .iter()
-                    .take(keep)
-                    .map(|r| Revision {
-                        image: r.image.clone(),
-                        docker_image_reference: r.docker_image_reference.clone(),
-                        created: r.created.0,
-                        generation: r.generation,
-                    })
-                    .collect()
+        annotations: spec.and_then(|s| s.annotations.clone()).unwrap_or_default(),
+        conditions: status
+            .and_then(|t| t.conditions.as_deref())
+            .unwrap_or_default()
+            .iter()
+            .map(|c| Condition {
+                type_: c.type_.clone(),
+                status: c.status.clone(),
+                reason: c.reason.clone(),
+                message: c.message.clone(),
+                last_transition_time: c.last_transition_time.as_ref().map(|t| t.0),
+                generation: c.generation,
             })
-            .unwrap_or_default(),
+            .collect(),
+        revision_count: revisions.len(),
+        revisions: revisions
+            .iter()
+            .take(keep)
+            .map(|r| Revision {
+                image: r.image.clone(),
+                docker_image_reference: r.docker_image_reference.clone(),
+                created: r.created.0,
+                generation: r.generation,
+            })
+            .collect(),
     }
 }
 
-/// Semver tags in descending precedence, then the other tags by name.
-fn sort_tags(tags: &mut [TagView]) {
-    tags.sort_by(|a, b| version::cmp_tags_newest_first(&a.tag, &b.tag));
+/// `formatImageStreamTags`: a spec tag (not a reference) whose generation is newer than
+/// `latestObservedTagGeneration` — the current revision's generation, or the first
+/// `ImportSuccess` condition's when newer.
+fn importing(spec: &TagReference, status: Option<&NamedTagEventList>) -> bool {
+    let observed = status.map_or(0, |t| {
+        let current = t.revisions().first().map_or(0, |r| r.generation.max(0));
+        let condition = t
+            .conditions
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .find(|c| c.type_ == "ImportSuccess")
+            .map_or(0, |c| c.generation);
+        current.max(condition)
+    });
+    !spec.reference && spec.generation.is_some_and(|g| g > observed)
 }

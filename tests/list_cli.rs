@@ -65,27 +65,39 @@ fn semver_of(tag: &str) -> Option<semver::Version> {
     semver::Version::parse(tag.strip_prefix('v').unwrap_or(tag)).ok()
 }
 
-/// Checks the documented tag order: semver tags by descending precedence, then the others by name.
+/// Checks the documented tag order, `oc describe is`'s (library-go `PrioritizeTags`): `latest`,
+/// then `X.Y` (and `X.Y-word`) versions, then semver tags, each by descending precedence, then
+/// the others by name.
 fn assert_tag_order(stream: &str, tags: &[&str]) {
-    let split = tags
-        .iter()
-        .position(|t| semver_of(t).is_none())
-        .unwrap_or(tags.len());
-    assert!(
-        tags[split..].iter().all(|t| semver_of(t).is_none()),
-        "{stream}: semver tags after other tags: {tags:?}"
-    );
-    let versions: Vec<semver::Version> =
-        tags[..split].iter().filter_map(|t| semver_of(t)).collect();
-    assert!(
-        versions.windows(2).all(|w| w[0] > w[1]),
-        "{stream}: semver tags not in descending precedence: {tags:?}"
-    );
-    let others = &tags[split..];
-    assert!(
-        others.windows(2).all(|w| w[0] < w[1]),
-        "{stream}: other tags not by name: {tags:?}"
-    );
+    let minor = regex::Regex::new(r"^v?(\d+\.\d+)(-\w+)?$").unwrap();
+    let class = |t: &str| -> (u8, Option<semver::Version>) {
+        if t == "latest" {
+            return (0, None);
+        }
+        if let Some(v) = semver_of(t) {
+            return (2, Some(v));
+        }
+        if let Some(c) = minor.captures(t) {
+            let suffix = c.get(2).map_or("", |m| m.as_str());
+            if let Ok(v) = semver::Version::parse(&format!("{}.0{suffix}", &c[1])) {
+                return (1, Some(v));
+            }
+        }
+        (3, None)
+    };
+    for w in tags.windows(2) {
+        let ((ca, va), (cb, vb)) = (class(w[0]), class(w[1]));
+        assert!(ca <= cb, "{stream}: {} before {}: {tags:?}", w[0], w[1]);
+        if ca == cb {
+            match (va, vb) {
+                (Some(a), Some(b)) => assert!(
+                    a.cmp_precedence(&b).is_ge(),
+                    "{stream}: versions not in descending precedence: {tags:?}"
+                ),
+                _ => assert!(w[0] < w[1], "{stream}: other tags not by name: {tags:?}"),
+            }
+        }
+    }
 }
 
 /// A kubeconfig built from parts. Clusters: (name, server, CA PEM); users: (name, token);
@@ -206,13 +218,13 @@ fn list_seed_shows_the_22_myapp_tags() {
         .filter(|l| l.contains(" myapp "))
         .collect();
     assert_eq!(rows.len(), 22, "{}", out.stdout);
+    assert!(rows[0].contains("latest"), "latest first: {}", rows[0]);
     assert!(
-        rows[0].contains("v2.1.8"),
-        "newest version first: {}",
-        rows[0]
+        rows[1].contains("v2.1.8"),
+        "then the newest version: {}",
+        rows[1]
     );
-    assert!(rows[20].contains("v2.0.1"));
-    assert!(rows[21].contains("latest"));
+    assert!(rows[21].contains("v2.0.1"));
 }
 
 #[test]
@@ -319,7 +331,7 @@ fn table_columns_order_and_cells_match_the_simulator() {
     assert_eq!(row("frontend", "v1.5.0-rc.1")["KIND"], "semver");
     assert_eq!(
         row("python", "3.8")["SOURCE"],
-        "tagged from registry.redhat.io/ubi8/python-38:latest"
+        "updates automatically from registry registry.redhat.io/ubi8/python-38:latest"
     );
     assert_eq!(
         row("python", "latest")["SOURCE"],
@@ -389,7 +401,7 @@ fn table_of_a_large_namespace() {
             .collect();
         assert_tag_order(name, &tags);
         assert_eq!(tags.len(), 12);
-        assert_eq!(*tags.last().unwrap(), "latest");
+        assert_eq!(tags[0], "latest");
         // v1.0.6-rc.1 is a pre-release of v1.0.6: it sorts after v1.0.7, before v1.0.5.
         let pos = |t: &str| tags.iter().position(|x| *x == t).unwrap();
         assert!(pos("v1.0.7") < pos("v1.0.6-rc.1") && pos("v1.0.6-rc.1") < pos("v1.0.5"));
@@ -452,8 +464,8 @@ fn history_marks_the_current_revision_and_lists_older_ones() {
     let tags = history_tags(&out.stdout);
     let headings: Vec<&str> = tags.iter().map(|(h, _)| h.as_str()).collect();
     assert_eq!(headings.len(), 22, "{headings:?}");
-    assert_eq!(headings[0], "v2.1.8");
-    assert_eq!(headings[21], "latest");
+    assert_eq!(headings[0], "latest");
+    assert_eq!(headings[1], "v2.1.8");
     assert_tag_order("myapp", &headings);
     let now = Timestamp::now();
     for (tag, lines) in &tags {
@@ -475,7 +487,7 @@ fn history_marks_the_current_revision_and_lists_older_ones() {
             );
         }
     }
-    let latest = &tags[21].1;
+    let latest = &tags[0].1;
     assert_eq!(latest[2].trim(), "5 hours ago");
     assert!(latest[3].starts_with("    "), "older revision unmarked");
     assert_eq!(latest[4].trim(), "22 hours ago");
@@ -487,11 +499,12 @@ fn history_marks_the_current_revision_and_lists_older_ones() {
 }
 
 #[test]
-fn history_folds_aliases_under_their_target() {
+fn history_folds_only_aliases_of_spec_tags() {
     let h = Harness::seed();
     let out = h.run(&["list", "python", "frontend", "--history"]);
     out.assert_ok();
-    // Streams by name, separated by a blank line.
+    // Streams by name, separated by a blank line. `latest` ← `3.8-ubi8`, itself a spec tag, is
+    // folded into its heading, as oc does.
     let blocks: Vec<&str> = out.stdout.split("\n\n\nName:").collect();
     assert_eq!(blocks.len(), 2, "{}", out.stdout);
     assert!(blocks[0].starts_with("Name:             frontend"));
@@ -499,17 +512,24 @@ fn history_folds_aliases_under_their_target() {
 
     let fe = history_tags(blocks[0]);
     let headings: Vec<&str> = fe.iter().map(|(h, _)| h.as_str()).collect();
+    // prod and test are tagged from pushed tags: sections of their own, with their own ages.
     assert_eq!(
         headings,
         [
             "v1.5.0-rc.1",
-            "v1.4.0 (test)",
+            "v1.4.0",
             "v1.3.0",
             "v1.2.0",
-            "v1.1.0 (prod)",
-            "v1.0.0"
+            "v1.1.0",
+            "v1.0.0",
+            "prod",
+            "test"
         ]
     );
+    let prod = &fe[6].1;
+    assert_eq!(prod[0], "  tagged from frontend:v1.1.0");
+    assert_eq!(prod[2].trim(), "3 weeks ago");
+    assert_eq!(fe[4].1[2].trim(), "4 weeks ago");
 
     let py = history_tags(blocks[1]);
     let headings: Vec<&str> = py.iter().map(|(h, _)| h.as_str()).collect();
@@ -517,7 +537,7 @@ fn history_folds_aliases_under_their_target() {
     let (_, lines) = &py[1];
     assert_eq!(
         lines[0],
-        "  tagged from registry.redhat.io/ubi8/python-38:latest"
+        "  updates automatically from registry registry.redhat.io/ubi8/python-38:latest"
     );
     let marks: Vec<&str> = lines
         .iter()
@@ -551,7 +571,7 @@ fn describe_is_list_history() {
 
 /// The JSON inventory must carry exactly the simulator's revisions, newest first.
 fn assert_inventory_matches(h: &Harness, v: &Value, ns: &str) {
-    assert_eq!(v["apiVersion"], "prunetags.openshift.io/v1alpha1");
+    assert_eq!(v["apiVersion"], "prunetags.openshift.io/v1alpha2");
     assert_eq!(v["kind"], "ImageStreamInventory");
     let items = v["items"].as_array().expect("items");
     let sim_streams = h.sim.image_streams(ns);
@@ -563,7 +583,10 @@ fn assert_inventory_matches(h: &Harness, v: &Value, ns: &str) {
         for key in [
             "created",
             "labels",
+            "annotations",
             "imageRepository",
+            "publicImageRepository",
+            "imageLookupLocal",
             "uniqueImages",
             "tags",
         ] {
@@ -584,8 +607,12 @@ fn assert_inventory_matches(h: &Harness, v: &Value, ns: &str) {
                 "kind",
                 "version",
                 "source",
-                "aliases",
+                "insecure",
                 "referencePolicy",
+                "importing",
+                "annotations",
+                "conditions",
+                "revisionCount",
                 "revisions",
             ] {
                 assert!(t.get(key).is_some(), "{key} missing in {t}");
@@ -614,11 +641,14 @@ fn json_has_the_stable_schema_and_the_simulators_digests() {
     let myapp = &v["items"][1];
     assert_eq!(myapp["labels"], json!({"application": "myapp"}));
     assert_eq!(myapp["uniqueImages"], 23);
-    let v218 = &myapp["tags"][0];
+    let v218 = &myapp["tags"][1];
     assert_eq!(v218["tag"], "v2.1.8");
     assert_eq!(v218["kind"], "semver");
     assert_eq!(v218["version"], "2.1.8");
-    assert_eq!(v218["source"], Value::Null);
+    assert_eq!(
+        v218["source"],
+        json!({"type": "pushed", "from": null, "text": "no spec tag"})
+    );
     let fe_prod = v["items"][0]["tags"]
         .as_array()
         .unwrap()
@@ -628,8 +658,12 @@ fn json_has_the_stable_schema_and_the_simulators_digests() {
         .clone();
     assert_eq!(
         fe_prod["source"],
-        json!({"kind": "ImageStreamTag", "name": "frontend:v1.1.0", "namespace": null})
+        json!({"type": "tagged",
+               "from": {"kind": "ImageStreamTag", "name": "frontend:v1.1.0", "namespace": null},
+               "text": "tagged from frontend:v1.1.0"})
     );
+    // The alias is an item of its own, with its own history; its target has no `aliases`.
+    assert_eq!(fe_prod["revisions"].as_array().unwrap().len(), 1);
     let v110 = v["items"][0]["tags"]
         .as_array()
         .unwrap()
@@ -637,8 +671,12 @@ fn json_has_the_stable_schema_and_the_simulators_digests() {
         .find(|t| t["tag"] == "v1.1.0")
         .unwrap()
         .clone();
-    assert_eq!(v110["aliases"], json!(["prod"]));
+    assert!(v110.get("aliases").is_none());
     assert_eq!(v110["kind"], "semver");
+    assert_ne!(
+        v110["revisions"][0]["created"],
+        fe_prod["revisions"][0]["created"]
+    );
 }
 
 #[test]
@@ -692,7 +730,8 @@ fn name_output_lists_every_tag_with_an_image() {
     out.assert_ok();
     let lines = names_of(&out.stdout);
     assert_eq!(lines.len(), 23);
-    assert_eq!(lines[0], "mynamespace/imagestreamtag/myapp:v2.1.8");
+    assert_eq!(lines[0], "mynamespace/imagestreamtag/myapp:latest");
+    assert_eq!(lines[1], "mynamespace/imagestreamtag/myapp:v2.1.8");
     assert_eq!(lines[22], "otherproject/imagestreamtag/myapp:v2.1.8");
 }
 
@@ -949,6 +988,28 @@ fn request_timeout_shorter_than_the_servers_latency() {
 
 // ---------------------------------------------------------------------------------------------
 // Paging
+
+#[test]
+fn history_of_500_streams_is_one_paged_list() {
+    let h = Harness::new(SimOptions {
+        scenario: Scenario::Large {
+            streams: 500,
+            tags: 2,
+            revisions: 2,
+        },
+        ..SimOptions::default()
+    });
+    let out = h.run(&["list", "--history"]);
+    out.assert_ok();
+    // Two pages of 250 streams, nothing else: the history needs nothing beyond the streams.
+    let requests = api_requests(&h);
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    assert!(requests.iter().all(|r| r.method == "GET"
+        && r.path == "/apis/image.openshift.io/v1/namespaces/large/imagestreams"
+        && r.query.contains("limit=250")));
+    assert_eq!(out.stdout.matches("\nName:").count() + 1, 500);
+    assert_eq!(out.stdout.matches("\n  * ").count(), 500 * 2);
+}
 
 #[test]
 fn paging_makes_one_list_per_250_streams_and_no_gets() {

@@ -23,15 +23,17 @@ fn now() -> Timestamp {
 }
 
 #[test]
-fn tags_sort_semver_descending_then_others() {
+fn tags_sort_latest_then_semver_descending_then_others() {
     let inv = inventory(&[recorded("110-get-imagestream-myapp.json")]);
     let tags: Vec<&str> = inv.items[0].tags.iter().map(|t| t.tag.as_str()).collect();
+    assert_eq!(tags[0], "latest", "latest comes first, as in oc describe");
+    let tags = &tags[1..];
     let semver: Vec<&str> = tags
         .iter()
         .copied()
         .filter(|t| t.starts_with('v'))
         .collect();
-    assert_eq!(&tags[..semver.len()], &semver[..], "semver tags come first");
+    assert_eq!(&tags[..semver.len()], &semver[..], "semver tags come next");
     assert_eq!(semver.first(), Some(&"v2.1.8"));
     assert_eq!(semver.last(), Some(&"v2.0.1"));
     // v2.0.10-style numeric order, not string order, would put v2.0.9 before v2.0.10; the
@@ -41,14 +43,14 @@ fn tags_sort_semver_descending_then_others() {
         let b = prunetags::version::parse(w[1]).unwrap();
         assert!(a.cmp_precedence(&b).is_gt(), "{} before {}", w[0], w[1]);
     }
-    assert_eq!(&tags[semver.len()..], &["latest", "stable"]);
+    assert_eq!(&tags[semver.len()..], &["stable"]);
     let stable = inv.items[0]
         .tags
         .iter()
         .find(|t| t.tag == "stable")
         .unwrap();
     assert_eq!(stable.kind, TagKind::Other);
-    assert_eq!(stable.source.as_ref().unwrap().name, "myapp:v2.1.8");
+    assert_eq!(stable.source.from.as_ref().unwrap().name, "myapp:v2.1.8");
 }
 
 #[test]
@@ -124,7 +126,9 @@ fn json_schema_round_trips() {
     assert_eq!(back, inv);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["kind"], "ImageStreamInventory");
-    assert_eq!(v["items"][0]["tags"][0]["kind"], "semver");
+    assert_eq!(v["apiVersion"], "prunetags.openshift.io/v1alpha2");
+    assert_eq!(v["items"][0]["tags"][0]["kind"], "other", "latest first");
+    assert_eq!(v["items"][0]["tags"][1]["kind"], "semver");
     assert!(
         v["items"][0]["tags"][0]["revisions"][0]["image"]
             .as_str()
@@ -134,17 +138,24 @@ fn json_schema_round_trips() {
 }
 
 #[test]
-fn aliases_fold_into_their_target_like_oc_describe() {
+fn an_alias_of_a_pushed_tag_keeps_its_own_section_like_oc_describe() {
     let mut is = recorded("110-get-imagestream-myapp.json");
-    // `stable` is tagged from myapp:v2.1.8 in the same stream: an alias of v2.1.8.
+    // `stable` is tagged from myapp:v2.1.8, a pushed tag (no spec tag): oc prints it on its own.
     let text = history(
         &inventory(std::slice::from_ref(&is)),
         Palette::plain(),
         now(),
     );
-    assert!(text.contains("\nv2.1.8 (stable)\n"), "{text}");
-    assert!(!text.contains("\nstable\n"));
-    // From another namespace it is not an alias.
+    assert!(text.contains("\nv2.1.8\n  no spec tag\n"), "{text}");
+    let stable = is.status_tag("stable").unwrap().revisions()[0].clone();
+    assert!(
+        text.contains(&format!(
+            "\nstable\n  tagged from myapp:v2.1.8\n\n  * {}\n",
+            stable.docker_image_reference
+        )),
+        "{text}"
+    );
+    // From another namespace, the namespace is named.
     is.spec.tags.as_mut().unwrap()[0]
         .from
         .as_mut()

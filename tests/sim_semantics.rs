@@ -750,3 +750,45 @@ fn rolebinding_validation_and_defaults() {
             .contains("roleRef.kind: Unsupported value: \"Foo\"")
     );
 }
+
+#[test]
+fn istag_list_groups_items_by_stream_in_storage_order() {
+    // openshift-apiserver's List walks the listed streams in order and each stream's tags
+    // from a map: the order within a stream is random, the streams' is not.
+    let mut st = seeded();
+    let v = st.list_istags(None, &q(""));
+    let keys: Vec<(String, String)> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let name = i["metadata"]["name"].as_str().unwrap();
+            let stream = name.split_once(':').unwrap().0;
+            (
+                i["metadata"]["namespace"].as_str().unwrap().to_owned(),
+                stream.to_owned(),
+            )
+        })
+        .collect();
+    let mut groups = keys.clone();
+    groups.dedup();
+    let mut sorted = groups.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(groups, sorted, "one run per stream, streams in order");
+    assert!(groups.len() >= 4, "{groups:?}");
+    // Within a stream, still shuffled: myapp's 22 tags come out in two orders.
+    let myapp = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["metadata"]["name"].as_str().unwrap().to_owned())
+            .filter(|n| n.starts_with("myapp:"))
+            .collect()
+    };
+    let a = myapp(&st.list_istags(Some("mynamespace"), &q("")));
+    let b = myapp(&st.list_istags(Some("mynamespace"), &q("")));
+    assert_eq!(a.len(), 22);
+    assert_ne!(a, b);
+}

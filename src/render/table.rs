@@ -1,4 +1,5 @@
-//! `list`: one row per tag.
+//! `list`: one row per status or spec tag, in `oc describe is`'s order, each with its own
+//! source in `oc describe`'s words (an alias is a row of its own, not folded into its target).
 
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use jiff::Timestamp;
@@ -43,7 +44,7 @@ pub fn list_table(
                 TagKind::Semver => "semver",
                 TagKind::Other => "other",
             }));
-            row.push(Cell::new(source_text(tag, &stream.namespace)));
+            row.push(Cell::new(&tag.source.text));
             let current = tag.current();
             row.push(Cell::new(
                 current.map_or("<none>", |r| short_digest(&r.image)),
@@ -113,13 +114,5 @@ fn revisions_cell(n: usize, palette: Palette) -> Cell {
         cell.fg(Color::DarkYellow)
     } else {
         cell
-    }
-}
-
-/// "no spec tag" for a pushed tag, else "tagged from <source>" like `oc describe is`.
-pub fn source_text(tag: &TagView, namespace: &str) -> String {
-    match &tag.source {
-        None => "no spec tag".into(),
-        Some(s) => format!("tagged from {}", s.describe(namespace)),
     }
 }

@@ -895,8 +895,11 @@ impl Store {
         if let Some(limit) = q.limit {
             streams.truncate(limit);
         }
-        let mut items: Vec<Value> = Vec::new();
+        // openshift-apiserver `imagestreamtag/rest.go` List: the streams in storage order, and
+        // each stream's tags from a Go map, in random order; so items come grouped by stream.
+        let mut groups: Vec<Vec<Value>> = Vec::new();
         for s in streams {
+            let mut group: Vec<Value> = Vec::new();
             for t in s.status_tags() {
                 let Some(ev) = t.revisions().first().filter(|e| !e.image.is_empty()) else {
                     continue;
@@ -910,13 +913,18 @@ impl Store {
                         "Id": "", "Created": null, "ContainerConfig": {}},
                     "dockerImageMetadataVersion": "1.0"
                 });
-                items.push(v);
+                group.push(v);
             }
+            groups.push(group);
         }
-        // Fisher–Yates with the store's deterministic generator: the real order is random.
-        for i in (1..items.len()).rev() {
-            let j = (self.next_random() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
+        let mut items: Vec<Value> = Vec::new();
+        for mut group in groups {
+            // Fisher–Yates with the store's deterministic generator, within the stream only.
+            for i in (1..group.len()).rev() {
+                let j = (self.next_random() % (i as u64 + 1)) as usize;
+                group.swap(i, j);
+            }
+            items.extend(group);
         }
         json!({"kind": "ImageStreamTagList", "apiVersion": API_VERSION, "metadata": {}, "items": items})
     }
