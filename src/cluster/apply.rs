@@ -162,18 +162,23 @@ pub fn on_signals(
     stop: Arc<Stop>,
     then: impl Fn() + Send + 'static,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
+    use tokio::signal::unix::{SignalKind, signal};
+    // Registered here, before returning, not in the task: a Ctrl-C that arrives before the
+    // task first runs (the prompt is already on screen) must not kill the process.
+    let mut int = signal(SignalKind::interrupt()).ok();
+    let mut term = signal(SignalKind::terminate()).ok();
+    async fn wait(s: Option<&mut tokio::signal::unix::Signal>) {
+        match s {
+            Some(s) => {
+                s.recv().await;
             }
-        };
+            None => std::future::pending::<()>().await,
+        }
+    }
+    tokio::spawn(async move {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term => {}
+            _ = wait(int.as_mut()) => {}
+            _ = wait(term.as_mut()) => {}
         }
         stop.stop();
         then();
