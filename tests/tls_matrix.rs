@@ -736,7 +736,48 @@ fn seen_users(sim: &Sim) -> Vec<String> {
     users
 }
 
+/// How a row's connection reaches both clients: a kubeconfig, or kubectl's flags alone.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Given {
+    Kubeconfig,
+    Flags,
+}
+
 fn check(r: Row) {
+    check_given(r, Given::Kubeconfig)
+}
+
+/// The connection as flags (`--server`, `--certificate-authority`, `--client-certificate`,
+/// `--client-key`, `--token`, `--tls-server-name`), written to files, no kubeconfig at all.
+fn connection_flags(r: &Row, server: &str, token: &str, dir: &std::path::Path) -> Vec<String> {
+    let file = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let mut args = vec!["--server".to_owned(), server.to_owned()];
+    if r.insecure {
+        args.push("--insecure-skip-tls-verify".into());
+    } else {
+        args.push("--certificate-authority".into());
+        args.push(file("ca.pem", &r.trusted.concat()));
+    }
+    if let Some(n) = r.tls_server_name {
+        args.push(format!("--tls-server-name={n}"));
+    }
+    match &r.auth {
+        Auth::Token => args.push(format!("--token={token}")),
+        Auth::Cert { cert, key } => {
+            args.push("--client-certificate".into());
+            args.push(file("client.pem", cert));
+            args.push("--client-key".into());
+            args.push(file("client-key.pem", key));
+        }
+    }
+    args
+}
+
+fn check_given(r: Row, given: Given) {
     let Some(kubectls) = kubectls() else { return };
     let sim = Sim::start_background(SimOptions {
         tls: Some(Identity {
@@ -756,14 +797,15 @@ fn check(r: Row) {
     std::fs::write(&kc, kubeconfig(&r, &server, sim.admin_token())).unwrap();
 
     let mut outcomes = Vec::new();
+    let connection: Vec<String> = match given {
+        Given::Kubeconfig => vec!["--kubeconfig".into(), kc.display().to_string()],
+        Given::Flags => connection_flags(&r, &server, sim.admin_token(), dir.path()),
+    };
     let mut ours = Command::new(harness::BIN);
     harness::clean_env(&mut ours, dir.path());
-    ours.args(["list", "--kubeconfig"]).arg(&kc).args([
-        "-n",
-        NAMESPACE,
-        "--request-timeout",
-        "20s",
-    ]);
+    ours.arg("list")
+        .args(&connection)
+        .args(["-n", NAMESPACE, "--request-timeout", "20s"]);
     let run = harness::run(ours, Duration::from_secs(60));
     outcomes.push(Outcome {
         who: "oc-prunetags".into(),
@@ -775,8 +817,7 @@ fn check(r: Row) {
         let cache = tempfile::tempdir_in(dir.path()).unwrap();
         let mut cmd = Command::new(k);
         harness::clean_env(&mut cmd, dir.path());
-        cmd.arg("--kubeconfig")
-            .arg(&kc)
+        cmd.args(&connection)
             .arg("--cache-dir")
             .arg(cache.path())
             .args([
@@ -899,6 +940,21 @@ mod rows {
         client_cert_user_rbac,
         client_cert_user_without_rights,
         client_cert_unknown_issuer,
+    }
+
+    /// The same rows with kubectl's connection flags instead of a kubeconfig.
+    #[test]
+    fn client_certificate_and_ca_as_flags() {
+        super::check_given(super::client_cert_user_rbac(), super::Given::Flags);
+        super::check_given(super::client_cert_ec_sec1(), super::Given::Flags);
+        super::check_given(super::client_cert_unknown_issuer(), super::Given::Flags);
+    }
+
+    #[test]
+    fn token_ca_and_server_name_as_flags() {
+        super::check_given(super::ca_and_leaf(), super::Given::Flags);
+        super::check_given(super::tls_server_name(), super::Given::Flags);
+        super::check_given(super::wrong_name(), super::Given::Flags);
     }
 
     #[test]
