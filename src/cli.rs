@@ -173,7 +173,7 @@ pub struct UsageArgs {
     /// Image streams to measure (default: all that match the selector).
     pub streams: Vec<String>,
     /// Show only the N image streams with the most unique bytes.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive)]
     pub top: Option<u32>,
     /// One row per revision under each tag.
     #[arg(long)]
@@ -199,7 +199,7 @@ pub struct PruneArgs {
     /// How many of the newest versions to keep in each image stream (at least 1). Names of one
     /// version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer
     /// than the oldest kept release are kept, older ones are deleted.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive)]
     pub keep: Option<u32>,
     /// Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the
     /// versions (default: every semantic version, optional leading v).
@@ -575,7 +575,27 @@ fn validate_selector(sel: &str) -> Result<()> {
             Some(v)
         } else if let Some(v) = rest.strip_prefix('=') {
             Some(v)
-        } else if rest.is_empty() || rest.starts_with("in ") || rest.starts_with("notin ") {
+        } else if rest.is_empty() {
+            None
+        } else if let Some(set) = ["in", "notin"]
+            .iter()
+            .find_map(|op| rest.strip_prefix(op))
+            .filter(|r| r.starts_with([' ', '(']))
+        {
+            // apimachinery's set-based requirement: `key in (a,b)`, `key notin (a)`.
+            let values = set
+                .trim()
+                .strip_prefix('(')
+                .and_then(|v| v.strip_suffix(')'))
+                .ok_or_else(|| bad("a set needs its values in parentheses: key in (a,b)"))?;
+            for v in values.split(',').map(str::trim) {
+                if !v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                {
+                    return Err(bad("a label value must be alphanumeric with - _ ."));
+                }
+            }
             None
         } else {
             return Err(bad("expected =, ==, !=, in or notin after the key"));
@@ -588,6 +608,14 @@ fn validate_selector(sel: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A count of at least 1: `--keep -1` reads as a wrong number, not as an unknown flag.
+fn positive(s: &str) -> std::result::Result<u32, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| format!("{n} is too large")),
+        _ => Err("must be a positive number (1 or more)".into()),
+    }
 }
 
 /// Splits on commas outside of `in (a,b)` parentheses.

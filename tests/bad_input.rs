@@ -338,7 +338,8 @@ fn override_on(o: Override) -> impl FnOnce(&Harness) -> Vec<String> {
 matrix! {
     // ---- flags: usage errors (exit 2), before any request
     keep_zero: seed(), none, ["prune", "--keep", "0", "--yes"] => usage("--keep");
-    keep_negative: seed(), none, ["prune", "--keep", "-1", "--yes"] => usage("-1");
+    keep_negative: seed(), none, ["prune", "--keep", "-1", "--yes"] => usage("'-1' for '--keep <N>': must be a positive number");
+    top_negative: seed(), none, ["usage", "--top", "-3"] => usage("must be a positive number");
     keep_not_a_number: seed(), none, ["prune", "--keep", "abc", "--yes"] => usage("abc");
     keep_huge: seed(), none, ["prune", "--keep", "99999999999999999999999", "--yes"] => usage("--keep");
     keep_missing: seed(), none, ["prune", "--yes"] => usage("--keep N");
@@ -361,6 +362,8 @@ matrix! {
     output_unknown: seed(), none, ["list", "-o", "xml"] => usage("xml");
     color_unknown: seed(), none, ["list", "--color", "rainbow"] => usage("rainbow");
     selector_invalid: seed(), none, ["prune", "--keep", "5", "--yes", "-l", "app===x"] => usage("invalid label selector");
+    selector_set_unclosed: seed(), none, ["list", "-l", "application in (myapp"] => usage("a set needs its values in parentheses");
+    selector_set_bad_value: seed(), none, ["list", "-l", "application notin (my app)"] => usage("invalid label selector");
     usage_top_zero: seed(), none, ["usage", "--top", "0"] => usage("--top");
 
     // ---- kubeconfig: usage errors (exit 2) unless the server answers
