@@ -59,16 +59,15 @@ fn each_name_speaks_for_its_host() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: unexpected argument"));
 }
 
-/// A directory on PATH holding only the plugin, as krew's bin directory does.
+/// A directory holding only the plugin, as krew's bin directory does, and the PATH kubectl gets:
+/// that directory alone. kubectl is run by its full path and needs nothing else; the user's own
+/// PATH is left out because `kubectl plugin list` fails (exit 1, "overshadowed") on any second
+/// `kubectl-prunetags` there, e.g. the one `cargo install --path .` put in ~/.cargo/bin.
 fn path_with_plugin(dir: &Path) -> (PathBuf, std::ffi::OsString) {
     let bin = dir.join("krew-bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink(KUBECTL_PLUGIN, bin.join("kubectl-prunetags")).unwrap();
-    let mut paths = vec![bin.clone()];
-    paths.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    (bin.clone(), std::env::join_paths(paths).unwrap())
+    (bin.clone(), std::env::join_paths([&bin]).unwrap())
 }
 
 #[test]
@@ -133,6 +132,40 @@ fn kubectl_finds_and_runs_the_plugin() {
     let r = kube(&["prunetags", "prune", "--keep", "5"]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("refusing"), "{}", r.stderr);
+}
+
+/// After `cargo install --locked --path .` the README's `cargo test` runs with the installed
+/// `kubectl-prunetags` and `oc-prunetags` first on PATH. Reruns the test above in this test
+/// binary under such a PATH: it must pass the same.
+#[test]
+fn an_installed_copy_first_on_path_changes_nothing() {
+    if kubectl().is_none() {
+        return;
+    }
+    let installed = tempfile::tempdir().unwrap();
+    for name in ["kubectl-prunetags", "oc-prunetags"] {
+        std::os::unix::fs::symlink(OC, installed.path().join(name)).unwrap();
+    }
+    let mut paths = vec![installed.path().to_path_buf()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "kubectl_finds_and_runs_the_plugin",
+            "--nocapture",
+        ])
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
 }
 
 /// Just enough TOML reading to list `[[bin]]` names (no TOML crate for one test).
