@@ -82,7 +82,7 @@ pub struct GlobalArgs {
     /// Do not check the server's certificate (insecure: prints a warning). Off by default.
     #[arg(long, global = true)]
     pub insecure_skip_tls_verify: bool,
-    /// Run against a built-in simulated cluster (the seed's `myapp` stream) instead of yours.
+    /// Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends.
     #[arg(long, global = true)]
     pub demo: bool,
 }
