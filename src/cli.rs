@@ -18,6 +18,7 @@ Exit codes:
   1  runtime failure (cluster, API, a partial prune)
   2  usage error (bad flag, bad regex, unknown context)
   3  refused (prompt declined, or no TTY without --yes)
+  130 interrupted (Ctrl-C at the prompt: nothing was deleted)
   101 internal error (a bug: one line on stderr; RUST_BACKTRACE=1 adds the backtrace)
 
 Examples:
