@@ -585,3 +585,59 @@ fn interactive_labels_carry_the_namespace_across_namespaces() {
     assert_eq!(code, 130, "{text}");
     assert_eq!(h.sim.count("DELETE", ""), 0);
 }
+
+/// What a terminal `cols` wide shows after `raw` (the bottom 24 lines).
+fn screen(raw: &[u8], cols: u16) -> String {
+    let mut parser = vt100::Parser::new(24, cols, 0);
+    parser.process(raw);
+    parser.screen().contents()
+}
+
+/// Typing y, Backspace, n at the question: the screen shows the question once and the details
+/// once above it. (A question wider than the terminal left a wrapped copy
+/// per key: 4 after these keys.)
+fn question_is_drawn_once(cols: u16) {
+    let h = Harness::seed();
+    let mut pty = Pty::spawn_sized(
+        &h,
+        &["prune", "--keep", "5", "-l", "application=myapp"],
+        cols,
+    );
+    pty.expect(QUESTION);
+    pty.expect("Delete 16 tags? [y/N]");
+    for key in ["y", "\x7f", "n"] {
+        pty.send(key);
+    }
+    pty.pump();
+    let shown = screen(&pty.raw, cols);
+    let question: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("[y/N]") || l.contains("[Y/n]"))
+        .collect();
+    assert_eq!(question.len(), 1, "at {cols} columns:\n{shown}");
+    // dialoguer shows the answer as the default's case: `n` is [y/N] again (`y` was [Y/n]).
+    assert_eq!(question[0].trim_end(), "Delete 16 tags? [y/N]", "{shown}");
+    let details = shown.replace('\n', "");
+    assert_eq!(
+        details
+            .matches("in 1 image stream in namespace \"mynamespace\" on context")
+            .count(),
+        1,
+        "{shown}"
+    );
+    assert!(details.contains(", freeing "), "{shown}");
+    pty.send("\r");
+    let (code, text) = pty.finish();
+    assert_eq!(code, 3, "{text}");
+    assert_eq!(h.sim.count("DELETE", ""), 0);
+}
+
+#[test]
+fn the_question_is_drawn_once_at_80_columns() {
+    question_is_drawn_once(80);
+}
+
+#[test]
+fn the_question_is_drawn_once_at_200_columns() {
+    question_is_drawn_once(200);
+}
