@@ -18,6 +18,7 @@ Exit codes:
   1  runtime failure (cluster, API, a partial prune)
   2  usage error (bad flag, bad regex, unknown context)
   3  refused (prompt declined, or no TTY without --yes)
+  130 interrupted (Ctrl-C at the prompt: nothing was deleted)
   101 internal error (a bug: one line on stderr; RUST_BACKTRACE=1 adds the backtrace)
 
 Examples:
@@ -119,7 +120,7 @@ pub struct GlobalArgs {
     /// Do not check the server's certificate (insecure: prints a warning). Off by default.
     #[arg(long, global = true)]
     pub insecure_skip_tls_verify: bool,
-    /// Run against a built-in simulated cluster (the seed's `myapp` stream) instead of yours.
+    /// Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends.
     #[arg(long, global = true)]
     pub demo: bool,
 }

@@ -20,10 +20,7 @@ pub fn ask(question: &str) -> Result<bool> {
         .default(false)
         .wait_for_newline(true)
         .interact()
-        .map_err(|e| {
-            restore_cursor();
-            Error::refused(format!("could not ask for confirmation: {e}"))
-        })
+        .map_err(|e| failed_to_ask(e, "could not ask for confirmation"))
 }
 
 /// Lets the user deselect items (all selected at first); returns the indices kept.
@@ -34,10 +31,18 @@ pub fn choose(prompt: &str, items: &[String]) -> Result<Vec<usize>> {
         .items(items)
         .defaults(&defaults)
         .interact()
-        .map_err(|e| {
-            restore_cursor();
-            Error::refused(format!("could not ask which tags to delete: {e}"))
-        })
+        .map_err(|e| failed_to_ask(e, "could not ask which tags to delete"))
+}
+
+/// dialoguer's error, with the terminal restored. Ctrl-C reaches us twice: console reads it as
+/// a key, raises SIGINT (→ [`on_interrupt`]) and returns `Interrupted`; both end the same way.
+fn failed_to_ask(e: dialoguer::Error, what: &str) -> Error {
+    let dialoguer::Error::IO(io) = &e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        interrupted();
+    }
+    restore_cursor();
+    Error::refused(format!("{what}: {e}"))
 }
 
 /// Whether a prompt may be on screen: set until [`applying`] is called.
@@ -49,14 +54,28 @@ pub fn applying() {
 }
 
 /// Called on SIGINT/SIGTERM. At the prompt nothing was deleted yet: restore the terminal
-/// (dialoguer hides the cursor while it asks) and end, as declining does (exit 3).
+/// (dialoguer hides the cursor while it asks) and end with 130, as a shell reports Ctrl-C.
 pub fn on_interrupt() {
     if !PROMPTING.load(std::sync::atomic::Ordering::SeqCst) {
         return;
     }
+    interrupted();
+}
+
+/// Set by the first thread that ends the process for an interrupt.
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Ends the process: one line, exit 130. A second caller (the signal and the key arrive
+/// together) waits for the first's exit instead of printing a second line.
+fn interrupted() -> ! {
+    if EXITING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
     restore_cursor();
-    eprintln!("\nerror: interrupted before anything was deleted");
-    std::process::exit(3);
+    eprintln!("\nerror: interrupted: nothing was deleted");
+    std::process::exit(crate::error::exit::INTERRUPTED);
 }
 
 /// Shows the cursor again on a terminal.

@@ -12,6 +12,9 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// Refused: the prompt was declined, or deletion without a TTY and without `--yes`.
     pub const REFUSED: i32 = 3;
+    /// Interrupted (Ctrl-C, SIGTERM) at the prompt, before anything was deleted: 128 + SIGINT,
+    /// what a shell reports for a command Ctrl-C ended.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// One error, one line: `what happened: why`, with the exit code it maps to.

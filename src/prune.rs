@@ -396,11 +396,15 @@ fn confirm_plan(
     } else {
         plan
     };
-    let question = format!(
-        "{} (frees {})?",
+    // dialoguer redraws the question on every key; wider than the terminal, each redraw leaves
+    // a wrapped copy behind. So the details go on the line above, printed once, and the
+    // question stays short.
+    eprintln!(
+        "{}, freeing {}.",
         capitalise(&render::plan::summary(&plan, scope_text, context)),
         space.text(freed_by(accounting, &plan))
     );
+    let question = format!("{}?", capitalise(&render::plan::actions(&plan)));
     if !confirm::ask(&question)? {
         return Err(Error::refused("declined: nothing was deleted"));
     }

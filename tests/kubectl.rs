@@ -229,65 +229,6 @@ fn other_kubectl_versions_list_tags() {
     }
 }
 
-#[test]
-fn the_sim_binary_serves_kubectl() {
-    let Some(k) = find(KUBECTL) else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prunetags-sim"))
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--scenario",
-            "seed",
-            "--kubeconfig-out",
-        ])
-        .arg(&kc)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let stdout = child.stdout.take().unwrap();
-    let child = Kill(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("no ready line");
-    assert!(line.starts_with("ready https://127.0.0.1:"), "{line}");
-    let mut cmd = Command::new(k);
-    cmd.env("KUBECONFIG", &kc)
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .args(["get", "istag", "-l", "application=myapp"]);
-    let (code, out, err) = run(cmd, Duration::from_secs(60));
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(rows(&out).len(), 22, "{out}");
-    drop(child);
-}
-
-#[test]
-fn the_sim_binary_rejects_bad_flags() {
-    let out = Command::new(env!("CARGO_BIN_EXE_prunetags-sim"))
-        .args(["--scenario", "bogus"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-}
-
 /// Reads lines of a child's stdout on a thread; `expect` waits for a line.
 struct Lines {
     rx: std::sync::mpsc::Receiver<String>,

@@ -26,18 +26,14 @@ fn kubectl() -> Option<PathBuf> {
 }
 
 #[test]
-fn cargo_install_gives_both_names() {
-    // `cargo install --path .` installs every [[bin]] target.
+fn cargo_install_gives_exactly_the_two_names() {
+    // `cargo install --path .` installs every [[bin]] target of this package: the plugin under
+    // both names and nothing else (the simulator and the benchmark are in tools/).
     let manifest: toml_like::Bins = toml_like::bins(include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/Cargo.toml"
     )));
-    for name in ["oc-prunetags", "kubectl-prunetags"] {
-        assert!(
-            manifest.contains(name),
-            "Cargo.toml declares no [[bin]] {name}"
-        );
-    }
+    assert_eq!(manifest.0, ["oc-prunetags", "kubectl-prunetags"]);
 }
 
 #[test]
@@ -59,16 +55,15 @@ fn each_name_speaks_for_its_host() {
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: unexpected argument"));
 }
 
-/// A directory on PATH holding only the plugin, as krew's bin directory does.
+/// A directory holding only the plugin, as krew's bin directory does, and the PATH kubectl gets:
+/// that directory alone. kubectl is run by its full path and needs nothing else; the user's own
+/// PATH is left out because `kubectl plugin list` fails (exit 1, "overshadowed") on any second
+/// `kubectl-prunetags` there, e.g. the one `cargo install --path .` put in ~/.cargo/bin.
 fn path_with_plugin(dir: &Path) -> (PathBuf, std::ffi::OsString) {
     let bin = dir.join("krew-bin");
     std::fs::create_dir_all(&bin).unwrap();
     std::os::unix::fs::symlink(KUBECTL_PLUGIN, bin.join("kubectl-prunetags")).unwrap();
-    let mut paths = vec![bin.clone()];
-    paths.extend(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    ));
-    (bin.clone(), std::env::join_paths(paths).unwrap())
+    (bin.clone(), std::env::join_paths([&bin]).unwrap())
 }
 
 #[test]
@@ -135,15 +130,43 @@ fn kubectl_finds_and_runs_the_plugin() {
     assert!(r.stderr.contains("refusing"), "{}", r.stderr);
 }
 
+/// After `cargo install --locked --path .` the README's `cargo test` runs with the installed
+/// `kubectl-prunetags` and `oc-prunetags` first on PATH. Reruns the test above in this test
+/// binary under such a PATH: it must pass the same.
+#[test]
+fn an_installed_copy_first_on_path_changes_nothing() {
+    if kubectl().is_none() {
+        return;
+    }
+    let installed = tempfile::tempdir().unwrap();
+    for name in ["kubectl-prunetags", "oc-prunetags"] {
+        std::os::unix::fs::symlink(OC, installed.path().join(name)).unwrap();
+    }
+    let mut paths = vec![installed.path().to_path_buf()];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "kubectl_finds_and_runs_the_plugin",
+            "--nocapture",
+        ])
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+}
+
 /// Just enough TOML reading to list `[[bin]]` names (no TOML crate for one test).
 mod toml_like {
-    pub struct Bins(Vec<String>);
-
-    impl Bins {
-        pub fn contains(&self, name: &str) -> bool {
-            self.0.iter().any(|n| n == name)
-        }
-    }
+    pub struct Bins(pub Vec<String>);
 
     pub fn bins(text: &str) -> Bins {
         let mut out = Vec::new();

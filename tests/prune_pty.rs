@@ -58,6 +58,29 @@ impl Pty {
         }
     }
 
+    /// As [`Pty::spawn`] on a terminal `cols` wide (and 24 lines). The size is set before the
+    /// program has anything to draw: it first reads the whole namespace from the simulator.
+    fn spawn_sized(h: &Harness, args: &[&str], cols: u16) -> Pty {
+        let mut cmd = h.command();
+        cmd.args(args)
+            .env("TERM", "xterm-256color")
+            .env_remove("COLUMNS")
+            .env_remove("LINES");
+        let what = format!("oc-prunetags {} (at {cols} columns)", args.join(" "));
+        let mut session = Session::spawn(cmd).expect("spawn in a pseudo-terminal");
+        session
+            .get_process_mut()
+            .set_window_size(cols, 24)
+            .expect("set the terminal size");
+        Pty {
+            session,
+            raw: Vec::new(),
+            seen: 0,
+            eof: false,
+            what,
+        }
+    }
+
     /// Reads whatever is available without blocking.
     fn pump(&mut self) {
         let mut buf = [0u8; 4096];
@@ -469,31 +492,82 @@ fn json_output_shows_the_plan_before_asking() {
     assert_eq!(h.tags("myapp"), seed_survivors());
 }
 
-/// Ctrl-C at the question: nothing is deleted, exit 3, and the terminal gets its cursor back.
-#[test]
-fn ctrl_c_at_the_prompt_restores_the_cursor_and_deletes_nothing() {
+/// Ctrl-C in the `--interactive` list: nothing is deleted, exit 130, one line saying so, and the
+/// terminal gets its cursor back.
+fn ctrl_c_in_the_list(cols: u16) {
     let h = Harness::seed();
-    let mut pty = Pty::spawn(
+    let mut pty = Pty::spawn_sized(
         &h,
         &["prune", "--keep", "5", "-l", "application=myapp", "-i"],
+        cols,
     );
     pty.expect("Tags to delete");
     pty.expect("myapp:v2.0.1");
     pty.send("\x03");
     let (code, text, raw) = pty.finish_raw();
-    assert_eq!(code, 3, "{text}");
-    assert!(
-        text.contains("interrupted before anything was deleted"),
-        "{text}"
-    );
-    // dialoguer hid the cursor (ESC [?25l) for the list; it is shown again (ESC [?25h) after.
-    let hidden = find_last(&raw, b"\x1b[?25l").expect("the cursor was hidden");
-    assert!(
-        find_last(&raw, b"\x1b[?25h").is_some_and(|shown| shown > hidden),
-        "the cursor stays hidden: {text}"
-    );
+    assert_interrupted(code, &text, &raw, true);
     assert_eq!(h.sim.count("DELETE", ""), 0);
     assert_eq!(h.tags("myapp").len(), 22);
+}
+
+/// Ctrl-C at the y/N question: the same.
+fn ctrl_c_at_the_question(cols: u16) {
+    let h = Harness::seed();
+    let mut pty = Pty::spawn_sized(
+        &h,
+        &["prune", "--keep", "5", "-l", "application=myapp"],
+        cols,
+    );
+    pty.expect("[y/N]");
+    pty.send("y");
+    pty.send("\x03");
+    let (code, text, raw) = pty.finish_raw();
+    assert_interrupted(code, &text, &raw, false);
+    assert_eq!(h.sim.count("DELETE", ""), 0);
+    assert_eq!(h.tags("myapp").len(), 22);
+}
+
+/// Exit 130, `interrupted: nothing was deleted` once, and the cursor visible at the end:
+/// `must_hide`: dialoguer is known to hide it (the list); then it must have been shown again.
+fn assert_interrupted(code: i32, text: &str, raw: &[u8], must_hide: bool) {
+    assert_eq!(code, 130, "{text}");
+    assert_eq!(
+        text.matches("interrupted: nothing was deleted").count(),
+        1,
+        "{text}"
+    );
+    let last_line = text.trim_end().lines().last().unwrap_or_default();
+    assert_eq!(
+        last_line, "error: interrupted: nothing was deleted",
+        "{text}"
+    );
+    match find_last(raw, b"\x1b[?25l") {
+        Some(hidden) => assert!(
+            find_last(raw, b"\x1b[?25h").is_some_and(|shown| shown > hidden),
+            "the cursor stays hidden: {text}"
+        ),
+        None => assert!(!must_hide, "the list did not hide the cursor: {text}"),
+    }
+}
+
+#[test]
+fn ctrl_c_in_the_list_restores_the_cursor_and_deletes_nothing_80_columns() {
+    ctrl_c_in_the_list(80);
+}
+
+#[test]
+fn ctrl_c_in_the_list_restores_the_cursor_and_deletes_nothing_200_columns() {
+    ctrl_c_in_the_list(200);
+}
+
+#[test]
+fn ctrl_c_at_the_question_restores_the_cursor_and_deletes_nothing_80_columns() {
+    ctrl_c_at_the_question(80);
+}
+
+#[test]
+fn ctrl_c_at_the_question_restores_the_cursor_and_deletes_nothing_200_columns() {
+    ctrl_c_at_the_question(200);
 }
 
 /// `--interactive` across namespaces: each choice names its namespace.
@@ -508,6 +582,62 @@ fn interactive_labels_carry_the_namespace_across_namespaces() {
     pty.expect("mynamespace/myapp:v2.1.7");
     pty.send("\x03");
     let (code, text) = pty.finish();
+    assert_eq!(code, 130, "{text}");
+    assert_eq!(h.sim.count("DELETE", ""), 0);
+}
+
+/// What a terminal `cols` wide shows after `raw` (the bottom 24 lines).
+fn screen(raw: &[u8], cols: u16) -> String {
+    let mut parser = vt100::Parser::new(24, cols, 0);
+    parser.process(raw);
+    parser.screen().contents()
+}
+
+/// Typing y, Backspace, n at the question: the screen shows the question once and the details
+/// once above it. (A question wider than the terminal left a wrapped copy
+/// per key: 4 after these keys.)
+fn question_is_drawn_once(cols: u16) {
+    let h = Harness::seed();
+    let mut pty = Pty::spawn_sized(
+        &h,
+        &["prune", "--keep", "5", "-l", "application=myapp"],
+        cols,
+    );
+    pty.expect(QUESTION);
+    pty.expect("Delete 16 tags? [y/N]");
+    for key in ["y", "\x7f", "n"] {
+        pty.send(key);
+    }
+    pty.pump();
+    let shown = screen(&pty.raw, cols);
+    let question: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("[y/N]") || l.contains("[Y/n]"))
+        .collect();
+    assert_eq!(question.len(), 1, "at {cols} columns:\n{shown}");
+    // dialoguer shows the answer as the default's case: `n` is [y/N] again (`y` was [Y/n]).
+    assert_eq!(question[0].trim_end(), "Delete 16 tags? [y/N]", "{shown}");
+    let details = shown.replace('\n', "");
+    assert_eq!(
+        details
+            .matches("in 1 image stream in namespace \"mynamespace\" on context")
+            .count(),
+        1,
+        "{shown}"
+    );
+    assert!(details.contains(", freeing "), "{shown}");
+    pty.send("\r");
+    let (code, text) = pty.finish();
     assert_eq!(code, 3, "{text}");
     assert_eq!(h.sim.count("DELETE", ""), 0);
+}
+
+#[test]
+fn the_question_is_drawn_once_at_80_columns() {
+    question_is_drawn_once(80);
+}
+
+#[test]
+fn the_question_is_drawn_once_at_200_columns() {
+    question_is_drawn_once(200);
 }

@@ -8,7 +8,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -912,102 +912,4 @@ fn kubectl_apply_server_side_is_refused_in_one_line() {
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(e.sim.image_stream("mynamespace", "ssa").is_none());
-}
-
-// ---- prunetags-sim --request-log ----------------------------------------------------------------
-
-struct Kill(std::process::Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[test]
-fn the_sim_binary_logs_one_line_per_request() {
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    let log = dir.path().join("requests.log");
-    // An existing file is appended to, not truncated.
-    std::fs::write(&log, "earlier line\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prunetags-sim"))
-        .args(["--scenario", "seed", "--kubeconfig-out"])
-        .arg(&kc)
-        .arg("--request-log")
-        .arg(&log)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _child = Kill(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("no ready line");
-    assert!(line.starts_with("ready https://127.0.0.1:"), "{line}");
-
-    // Our own client: a list as admin (200), then with a token the server does not know (401,
-    // logged as the anonymous user).
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oc-prunetags"));
-    cmd.env("KUBECONFIG", &kc).args(["list", "-o", "json"]);
-    let (code, _, err) = run(cmd, Duration::from_secs(60));
-    assert_eq!(code, 0, "{err}");
-    let yaml = std::fs::read_to_string(&kc).unwrap();
-    let token = yaml
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("token: "))
-        .expect("a token in the kubeconfig")
-        .to_owned();
-    let bad = dir.path().join("bad-kubeconfig");
-    std::fs::write(&bad, yaml.replace(&token, "sha256~not-a-known-token")).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oc-prunetags"));
-    cmd.env("KUBECONFIG", &bad).arg("list");
-    let (code, _, _) = run(cmd, Duration::from_secs(60));
-    assert_eq!(code, 1);
-
-    // Each request is logged before it is answered: the file is complete once the client exits.
-    let text = std::fs::read_to_string(&log).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("earlier line"));
-    let lines: Vec<Vec<&str>> = lines.map(|l| l.split(' ').collect()).collect();
-    assert!(!lines.is_empty());
-    for l in &lines {
-        assert_eq!(l.len(), 4, "METHOD PATH USER STATUS: {l:?}");
-        assert!(l[1].starts_with('/'), "{l:?}");
-        assert!(l[3].parse::<u16>().is_ok(), "{l:?}");
-    }
-    let ns = "/apis/image.openshift.io/v1/namespaces/mynamespace/imagestreams";
-    let list = |user: &str, status: &str| {
-        lines.iter().any(|l| {
-            l[0] == "GET"
-                && l[1].starts_with(&format!("{ns}?"))
-                && l[1].contains("limit=")
-                && l[2] == user
-                && l[3] == status
-        })
-    };
-    assert!(list("admin", "200"), "{text}");
-    assert!(list("system:anonymous", "401"), "{text}");
-}
-
-#[test]
-fn the_sim_binary_reports_an_unwritable_request_log_in_one_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_prunetags-sim"))
-        .arg("--request-log")
-        .arg(dir.path().join("missing-dir/requests.log"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.starts_with("prunetags-sim: cannot open "), "{err}");
 }

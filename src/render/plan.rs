@@ -69,6 +69,15 @@ pub fn summary(plan: &Plan, scope: &str, context: &str) -> String {
         .iter()
         .filter(|s| s.delete_count() > 0 || s.trim_count() > 0)
         .count();
+    format!(
+        "{} in {} {scope} on context {context:?}",
+        actions(plan),
+        plural(streams, "image stream")
+    )
+}
+
+/// What the plan does, without where: `delete 16 tags and trim 3 old revisions`.
+pub fn actions(plan: &Plan) -> String {
     let mut parts = Vec::new();
     if plan.delete_count() > 0 {
         parts.push(format!("delete {}", plural(plan.delete_count(), "tag")));
@@ -79,11 +88,7 @@ pub fn summary(plan: &Plan, scope: &str, context: &str) -> String {
             plural(plan.trim_count(), "old revision")
         ));
     }
-    format!(
-        "{} in {} {scope} on context {context:?}",
-        parts.join(" and "),
-        plural(streams, "image stream")
-    )
+    parts.join(" and ")
 }
 
 pub fn plural(n: usize, word: &str) -> String {

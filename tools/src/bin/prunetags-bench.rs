@@ -854,8 +854,13 @@ fn machine() -> String {
 }
 
 fn kubectl_version(k: &Path) -> String {
-    Command::new(k)
-        .args(["version", "--client"])
+    first_line(k, &["version", "--client"])
+}
+
+/// The first line `program args…` prints on stdout, empty if it cannot run.
+fn first_line(program: &Path, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
         .output()
         .ok()
         .map(|o| {
@@ -940,8 +945,9 @@ fn main() -> ExitCode {
     let _ = std::fs::remove_dir_all(&dir);
 
     println!(
-        "oc-prunetags {} vs {}; simulator latency {} ms per request; {}; {}{}",
-        env!("CARGO_PKG_VERSION"),
+        "{} vs {}; simulator latency {} ms per request; {}; {}{}",
+        // The version of the binary measured, not of this bench (a crate of its own, tools/).
+        first_line(&b.ours, &["--version"]),
         b.kubectl
             .as_ref()
             .map(|k| kubectl_version(k))

@@ -1,0 +1,98 @@
+//! What a new user meets following README.md top to bottom (issue #15): what `cargo install`
+//! installs, what `--help` says about `--demo`, and the README's notes on completion and man
+//! pages.
+
+mod harness;
+
+use std::process::Command;
+use std::time::Duration;
+
+use harness::{clean_env, run};
+
+const OC: &str = env!("CARGO_BIN_EXE_oc-prunetags");
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
+
+fn oc(home: &std::path::Path, args: &[&str]) -> harness::Run {
+    let mut cmd = Command::new(OC);
+    clean_env(&mut cmd, home);
+    cmd.args(args);
+    run(cmd, Duration::from_secs(60))
+}
+
+#[test]
+fn help_says_what_demo_is_and_that_its_changes_vanish() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["--help"][..], &["prune", "--help"], &["list", "--help"]] {
+        let r = oc(home.path(), args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let help = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+        let demo = help
+            .split("--demo")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{args:?}: no --demo in {help}"));
+        let demo = &demo[..demo.find(" -").unwrap_or(demo.len())];
+        for words in [
+            "fresh simulated cluster",
+            "three streams",
+            "vanish when the command ends",
+        ] {
+            assert!(demo.contains(words), "{args:?}: --demo{demo}");
+        }
+    }
+}
+
+#[test]
+fn demo_is_fresh_each_time_and_holds_the_three_streams_help_names() {
+    let home = tempfile::tempdir().unwrap();
+    let r = oc(
+        home.path(),
+        &["--demo", "prune", "--keep", "5", "--yes", "-o", "json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let deleted = run["result"]["deletions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["outcome"] == "deleted")
+        .count();
+    assert!(deleted > 0, "{}", r.stdout);
+    // The next command starts from the same fresh cluster: nothing it deleted is gone.
+    let again = oc(
+        home.path(),
+        &["--demo", "prune", "--keep", "5", "--dry-run", "-o", "json"],
+    );
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    let would = plan["plan"]["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tags"].as_array().unwrap())
+        .filter(|t| t["action"] == "delete")
+        .count();
+    assert_eq!(would, deleted);
+    let r = oc(home.path(), &["--demo", "list", "-o", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["frontend", "myapp", "python"]);
+}
+
+#[test]
+fn readme_says_which_oc_completes_plugins() {
+    let readme = readme();
+    let para = readme
+        .split("\n\n")
+        .find(|p| p.contains("kubectl ≥ 1.26"))
+        .expect("README's kubectl ≥ 1.26 note");
+    assert!(para.contains("oc ≥ 4.15"), "{para}");
+}
