@@ -39,7 +39,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l tls-server-na
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -51,7 +51,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "list" -d 'List image streams: one row per tag, or the revision history with --history'
@@ -76,7 +76,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l tls-s
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -89,7 +89,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s v -l 
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
@@ -107,7 +107,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l tls-ser
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -120,7 +120,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s v -l v 
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
@@ -138,7 +138,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l t
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -150,7 +150,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep -d 'How many of the newest versions to keep in each image stream (at least 1). Names of one version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer than the oldest kept release are kept, older ones are deleted' -r
@@ -176,7 +176,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l tls-
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -192,7 +192,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s y -l
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l top -d 'Show only the N image streams with the most unique bytes' -r
@@ -212,7 +212,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l tls-
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -225,7 +225,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s v -l
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
@@ -243,7 +243,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -255,7 +255,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
@@ -273,7 +273,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l tls-se
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l as -d 'Impersonate this user' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l request-timeout -d 'How long to wait for one server request: 0 (no limit), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -285,6 +285,6 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l demo -d 'Run against a built-in simulated cluster (the seed\'s `myapp` stream) instead of yours'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s V -l version -d 'Print version'

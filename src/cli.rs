@@ -92,7 +92,8 @@ pub struct GlobalArgs {
     /// Impersonate this UID; needs --as.
     #[arg(long = "as-uid", global = true, value_name = "UID")]
     pub as_uid: Option<String>,
-    /// How long to wait for one server request: 0 (no limit), 30s, 1m.
+    /// How long to wait for one server request: 0 (no limit, but connecting gives up after 30s,
+    /// as kubectl's does), 30s, 1m.
     #[arg(long, global = true, value_name = "DURATION", default_value = "0")]
     pub request_timeout: String,
     /// When to colour output.

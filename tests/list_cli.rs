@@ -1415,6 +1415,25 @@ fn without_a_kubeconfig_in_a_pod_the_service_account_is_used() {
     let mut cmd = h.command();
     cmd.env_remove("KUBECONFIG").arg("list");
     harness::run(cmd, Duration::from_secs(60)).assert_error(2, "no kubeconfig found");
+    // KUBECONFIG set to a file that is not there: the message names it, not "set KUBECONFIG".
+    let mut cmd = h.command();
+    cmd.env("KUBECONFIG", "/missing/kubeconfig").arg("list");
+    let out = harness::run(cmd, Duration::from_secs(60));
+    out.assert_error(
+        2,
+        "KUBECONFIG is \"/missing/kubeconfig\" and no file it names exists",
+    );
+}
+
+#[test]
+fn request_timeout_help_says_what_zero_means() {
+    let h = Harness::seed();
+    let out = h.run(&["list", "--help"]);
+    let help = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("0 (no limit, but connecting gives up after 30s, as kubectl's does)"),
+        "{help}"
+    );
 }
 
 #[test]

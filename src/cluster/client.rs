@@ -53,9 +53,13 @@ pub async fn connect(conn: &Connection) -> Result<Cluster> {
                 (config, "in-cluster".to_owned())
             }
             Err(e) if no_kubeconfig_found(&e) => {
-                return Err(Error::usage(
-                    "no kubeconfig found: log in with `oc login`, set KUBECONFIG or pass --kubeconfig (or --server)",
-                ));
+                return Err(Error::usage(match std::env::var("KUBECONFIG") {
+                    // Set, but naming nothing that exists: say so rather than "set KUBECONFIG".
+                    Ok(v) if !v.is_empty() => format!(
+                        "no kubeconfig found: KUBECONFIG is {v:?} and no file it names exists; fix or unset it, or pass --kubeconfig (or --server)"
+                    ),
+                    _ => "no kubeconfig found: log in with `oc login`, set KUBECONFIG or pass --kubeconfig (or --server)".to_owned(),
+                }));
             }
             Err(e) => return Err(kubeconfig_error(e, &options)),
         },
