@@ -641,3 +641,40 @@ fn the_question_is_drawn_once_at_80_columns() {
 fn the_question_is_drawn_once_at_200_columns() {
     question_is_drawn_once(200);
 }
+
+/// Long reads say what they are doing on a terminal (#15 item 7): usage's image reads and
+/// prune's layer and image reads draw a bar on stderr; off a terminal nothing is drawn
+/// (`tests/usage_cli.rs` `without_layers_access_usage_is_complete` asserts an empty stderr).
+fn slow_large() -> Harness {
+    Harness::new(prunetags::sim::SimOptions {
+        scenario: prunetags::sim::Scenario::Large {
+            streams: 12,
+            tags: 6,
+            revisions: 3,
+        },
+        latency: Duration::from_millis(40),
+        ..prunetags::sim::SimOptions::default()
+    })
+}
+
+fn reads_show_progress(args: &[&str], label: &str, cols: u16) {
+    let h = slow_large();
+    let mut pty = Pty::spawn_sized(&h, args, cols);
+    pty.expect(label);
+    let (code, text, _) = pty.finish_raw();
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn usage_reads_show_progress_80_columns() {
+    reads_show_progress(&["usage", "--concurrency", "4"], "reading image sizes", 80);
+}
+
+#[test]
+fn prune_dry_run_reads_show_progress_200_columns() {
+    reads_show_progress(
+        &["prune", "--keep", "2", "--dry-run", "--concurrency", "2"],
+        "reading layers",
+        200,
+    );
+}

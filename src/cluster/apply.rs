@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use kube::api::{Api, DeleteParams, Preconditions};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
@@ -211,20 +211,7 @@ pub async fn apply(
     stop: Arc<Stop>,
     opts: &ApplyOptions,
 ) -> ApplyReport {
-    let bar = if opts.progress {
-        let bar = ProgressBar::with_draw_target(
-            Some(deletions.len() as u64),
-            ProgressDrawTarget::stderr(),
-        );
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} deleting [{bar:30}] {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = crate::render::progress::bar(deletions.len() as u64, "deleting", opts.progress);
     let run = Arc::new(Run {
         cluster: cluster.clone(),
         view,

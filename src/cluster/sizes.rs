@@ -66,9 +66,12 @@ pub async fn for_removal(
         });
     }
     let mut answers: Vec<(usize, Result<ImageStreamLayers, kube::Error>)> = Vec::new();
+    let bar = crate::render::progress::bar(streams.len() as u64, "reading layers", true);
     while let Some(Ok(a)) = set.join_next().await {
+        bar.inc(1);
         answers.push(a);
     }
+    bar.finish_and_clear();
     answers.sort_by_key(|(i, _)| *i);
     // Streams whose membership is unknown: all their images are read instead.
     let mut blind: BTreeSet<(String, String)> = BTreeSet::new();
@@ -136,6 +139,7 @@ async fn read_images(
         if batch.is_empty() {
             break;
         }
+        let bar = crate::render::progress::bar(batch.len() as u64, "reading image sizes", true);
         let mut set = JoinSet::new();
         for (ns, stream, digest) in batch {
             let (cluster, permits, refused) = (cluster.clone(), permits.clone(), refused.clone());
@@ -177,6 +181,7 @@ async fn read_images(
             });
         }
         while let Some(Ok((ns, digest, read))) = set.join_next().await {
+            bar.inc(1);
             match read {
                 Read::Image(isi) => sizes.index.add_image(&isi.image),
                 Read::Refused => {
@@ -190,6 +195,7 @@ async fn read_images(
                 }
             }
         }
+        bar.finish_and_clear();
     }
     for (ns, n) in forbidden {
         sizes.notes.push(format!(

@@ -4,6 +4,7 @@ pub mod age;
 pub mod history;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod table;
 pub mod usage;
 
