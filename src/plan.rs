@@ -182,6 +182,9 @@ pub enum Reason {
     NoRevisions,
     /// One of the `keep` newest matched tags: `rank` (1 = newest) of `of` candidates.
     Newest { rank: usize, of: usize },
+    /// No `--keep` was given (`--keep-revisions` alone): no tag is deleted, only the history of
+    /// kept tags is trimmed.
+    NoKeep,
     /// A pre-release (takes no slot) newer than `newer_than`, the oldest release kept; `None`
     /// when the stream has fewer releases than `--keep`.
     PreRelease { newer_than: Option<String> },
@@ -228,6 +231,7 @@ impl fmt::Display for Reason {
             Reason::StalePreRelease { older_than: None } => f.write_str("stale pre-release"),
             Reason::NoRevisions => f.write_str("no revisions"),
             Reason::Newest { rank, of } => write!(f, "newest {rank} of {of}"),
+            Reason::NoKeep => f.write_str("kept (no --keep: only history is trimmed)"),
             Reason::Pinned => write!(f, "pinned ({KEEP_ANNOTATION}=true)"),
             Reason::ReferencedBy { by } => write!(f, "referenced by {}", short_list(by)),
             Reason::InUse { by } => write!(f, "in use by {}", short_list(by)),
@@ -651,6 +655,8 @@ fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan
             .map(|&i| tags[i].name.to_owned());
         for &i in &g.members {
             let (reason, stale) = match m {
+                // `keep: usize::MAX` is how the caller says there was no --keep.
+                Membership::Newest { .. } if opts.keep == usize::MAX => (Reason::NoKeep, false),
                 Membership::Newest { rank, of } => (
                     Reason::Newest {
                         rank: *rank,

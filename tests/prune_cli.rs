@@ -614,6 +614,16 @@ fn keep_revisions_trims_history_through_the_status_subresource() {
             ("v2.1.2".into(), 2)
         ]
     );
+    // Without --keep no version tag is "newest N of 21": the plan says what applies.
+    let dry = h.run(&["prune", "myapp", "--keep-revisions", "1", "--dry-run"]);
+    dry.assert_ok();
+    assert!(!dry.stdout.contains("newest"), "{}", dry.stdout);
+    assert!(
+        dry.stdout
+            .contains("kept (no --keep: only history is trimmed)"),
+        "{}",
+        dry.stdout
+    );
     let run = h.run(&["prune", "myapp", "--keep-revisions", "1", "--yes"]);
     run.assert_ok();
     assert!(run.stderr.contains("trimmed 3 revisions"), "{}", run.stderr);
