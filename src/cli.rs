@@ -45,67 +45,113 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account).
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
     /// The kubeconfig context to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "NAME")]
     pub context: Option<String>,
     /// The kubeconfig cluster to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "NAME")]
     pub cluster: Option<String>,
     /// The kubeconfig user to use.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "NAME")]
     pub user: Option<String>,
     /// Namespace (default: the context's namespace, else "default").
-    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    #[arg(
+        help_heading = "Selection",
+        short = 'n',
+        long,
+        global = true,
+        value_name = "NAME"
+    )]
     pub namespace: Option<String>,
     /// Across all namespaces.
-    #[arg(short = 'A', long, global = true, conflicts_with = "namespace")]
+    #[arg(
+        help_heading = "Selection",
+        short = 'A',
+        long,
+        global = true,
+        conflicts_with = "namespace"
+    )]
     pub all_namespaces: bool,
     /// Label selector for image streams, e.g. application=myapp.
-    #[arg(short = 'l', long, global = true, value_name = "SELECTOR")]
+    #[arg(
+        help_heading = "Selection",
+        short = 'l',
+        long,
+        global = true,
+        value_name = "SELECTOR"
+    )]
     pub selector: Option<String>,
     /// The API server's address, overriding the kubeconfig cluster's (as kubectl's --server).
-    #[arg(short = 's', long, global = true, value_name = "URL")]
+    #[arg(
+        help_heading = "Connection",
+        short = 's',
+        long,
+        global = true,
+        value_name = "URL"
+    )]
     pub server: Option<String>,
     /// Bearer token for authentication, instead of the kubeconfig user's credentials.
-    #[arg(long, global = true, value_name = "TOKEN")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "TOKEN")]
     pub token: Option<String>,
     /// Path to a PEM file of the certificate authorities to trust for the server.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "PATH")]
     pub certificate_authority: Option<PathBuf>,
     /// Path to a client certificate file (PEM) for TLS.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "PATH")]
     pub client_certificate: Option<PathBuf>,
     /// Path to the client certificate's key file (PEM) for TLS.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "PATH")]
     pub client_key: Option<PathBuf>,
     /// Server name to check the server's certificate against, when it differs from the host.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "NAME")]
     pub tls_server_name: Option<String>,
     /// Impersonate this user.
-    #[arg(long = "as", global = true, value_name = "USER")]
+    #[arg(
+        help_heading = "Connection",
+        long = "as",
+        global = true,
+        value_name = "USER"
+    )]
     pub as_user: Option<String>,
     /// Impersonate this group (repeat for several); needs --as.
-    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    #[arg(
+        help_heading = "Connection",
+        long = "as-group",
+        global = true,
+        value_name = "GROUP"
+    )]
     pub as_group: Vec<String>,
     /// Impersonate this UID; needs --as.
-    #[arg(long = "as-uid", global = true, value_name = "UID")]
+    #[arg(
+        help_heading = "Connection",
+        long = "as-uid",
+        global = true,
+        value_name = "UID"
+    )]
     pub as_uid: Option<String>,
     /// How long to wait for one server request: 0 (no limit, but connecting gives up after 30s,
     /// as kubectl's does), 30s, 1m.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "0")]
+    #[arg(
+        help_heading = "Connection",
+        long,
+        global = true,
+        value_name = "DURATION",
+        default_value = "0"
+    )]
     pub request_timeout: String,
     /// When to colour output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    #[arg(help_heading = "Output", long, global = true, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
     /// Output format.
-    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Table)]
+    #[arg(help_heading = "Output", short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Table)]
     pub output: OutputArg,
     /// Log level, as kubectl's -v=N: 6 logs each request (method, URL, status, time), 7 adds
     /// request headers, 8 response headers and bodies (truncated); credentials are masked.
     /// A bare -v is 6, -vv is 8.
     #[arg(
+        help_heading = "Output",
         short = 'v',
         long = "v",
         visible_alias = "loglevel",
@@ -119,10 +165,10 @@ pub struct GlobalArgs {
     )]
     pub verbose: u8,
     /// Do not check the server's certificate (insecure: prints a warning). Off by default.
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Connection", long, global = true)]
     pub insecure_skip_tls_verify: bool,
     /// Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends.
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Output", long, global = true)]
     pub demo: bool,
 }
 
@@ -182,7 +228,7 @@ pub struct UsageArgs {
     pub revisions: bool,
     /// How many image reads to have in flight at once (one read per distinct image; reads
     /// are light, and a 429 is retried with backoff).
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 }
 
@@ -201,42 +247,57 @@ pub struct PruneArgs {
     /// How many of the newest versions to keep in each image stream (at least 1). Names of one
     /// version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer
     /// than the oldest kept release are kept, older ones are deleted.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive)]
+    #[arg(help_heading = "Selection", long, value_name = "N", allow_negative_numbers = true, value_parser = positive)]
     pub keep: Option<u32>,
     /// Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the
     /// versions (default: every semantic version, optional leading v).
-    #[arg(long = "match", value_name = "REGEX")]
+    #[arg(help_heading = "Selection", long = "match", value_name = "REGEX")]
     pub match_regex: Option<String>,
     /// How to tell the newest: semver precedence (only versions are candidates), or created:
     /// the time of each tag's current image, which makes every --match tag a candidate
     /// (pr-123, build-456).
-    #[arg(long, value_name = "ORDER", value_enum, default_value_t = OrderArg::Semver)]
+    #[arg(help_heading = "Selection", long, value_name = "ORDER", value_enum, default_value_t = OrderArg::Semver)]
     pub order: OrderArg,
     /// Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m; 0 turns it
     /// off). The default is oc adm prune's 60m.
-    #[arg(long, value_name = "DURATION", default_value = "1h")]
+    #[arg(
+        help_heading = "Protection",
+        long,
+        value_name = "DURATION",
+        default_value = "1h"
+    )]
     pub keep_younger_than: String,
     /// Delete tags even when a workload uses one of their images.
-    #[arg(long)]
+    #[arg(help_heading = "Protection", long)]
     pub ignore_in_use: bool,
     /// Namespaces that pull images from the pruned one (comma-separated); their workloads and
     /// spec tags protect too. Given, it replaces the discovery through image-puller RoleBindings.
-    #[arg(long, value_name = "NS,...", value_delimiter = ',')]
+    #[arg(
+        help_heading = "Protection",
+        long,
+        value_name = "NS,...",
+        value_delimiter = ','
+    )]
     pub consumers: Option<Vec<String>>,
     /// Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status).
-    #[arg(long, value_name = "N")]
+    #[arg(help_heading = "Selection", long, value_name = "N")]
     pub keep_revisions: Option<usize>,
     /// Show the plan and stop: nothing is written.
-    #[arg(long)]
+    #[arg(help_heading = "Confirmation", long)]
     pub dry_run: bool,
     /// Delete without asking (required when there is no terminal, e.g. in a CronJob).
-    #[arg(short = 'y', long, conflicts_with = "dry_run")]
+    #[arg(
+        help_heading = "Confirmation",
+        short = 'y',
+        long,
+        conflicts_with = "dry_run"
+    )]
     pub yes: bool,
     /// Choose which of the planned tags to delete.
-    #[arg(short = 'i', long, conflicts_with_all = ["yes", "dry_run"])]
+    #[arg(help_heading = "Confirmation", short = 'i', long, conflicts_with_all = ["yes", "dry_run"])]
     pub interactive: bool,
     /// How many requests to have in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 }
 

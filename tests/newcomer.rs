@@ -96,3 +96,54 @@ fn readme_says_which_oc_completes_plugins() {
         .expect("README's kubectl ≥ 1.26 note");
     assert!(para.contains("oc ≥ 4.15"), "{para}");
 }
+
+/// #15 item 10: prune's own flags come first, under headings, before the ~15 connection flags.
+#[test]
+fn prune_help_groups_its_flags_under_headings() {
+    let home = tempfile::tempdir().unwrap();
+    let out = oc(home.path(), &["prune", "--help"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let at = |heading: &str| {
+        out.stdout
+            .lines()
+            .position(|l| l == format!("{heading}:"))
+            .unwrap_or_else(|| panic!("no {heading:?} heading:\n{}", out.stdout))
+    };
+    let order: Vec<usize> = [
+        "Selection",
+        "Protection",
+        "Confirmation",
+        "Speed",
+        "Connection",
+        "Output",
+    ]
+    .iter()
+    .map(|h| at(h))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "{order:?}\n{}",
+        out.stdout
+    );
+    // Each flag sits under its heading.
+    let under = |flag: &str, heading: &str| {
+        let line = out
+            .stdout
+            .lines()
+            .position(|l| l.trim_start().starts_with(flag) || l.contains(&format!(", {flag}")))
+            .unwrap_or_else(|| panic!("{flag} not in:\n{}", out.stdout));
+        let above: Vec<&str> = out.stdout.lines().take(line).collect();
+        let heading_line = above.iter().rev().find(|l| l.ends_with(':'));
+        assert_eq!(
+            heading_line.map(|h| h.to_string()),
+            Some(format!("{heading}:")),
+            "{flag}"
+        );
+    };
+    under("--keep <N>", "Selection");
+    under("--keep-younger-than", "Protection");
+    under("--dry-run", "Confirmation");
+    under("--concurrency", "Speed");
+    under("--token", "Connection");
+    under("--output", "Output");
+}
