@@ -6,12 +6,13 @@
 //! fail.
 
 mod common;
+mod harness;
 
 use std::collections::BTreeSet;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use http_body_util::BodyExt;
 use prunetags::sim::watch::EventType;
@@ -582,34 +583,6 @@ fn find(path: &str) -> Option<PathBuf> {
     None
 }
 
-/// Runs a command with a deadline; returns (exit code, stdout, stderr).
-fn run(mut cmd: Command, timeout: Duration) -> (i32, String, String) {
-    for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
-        cmd.env_remove(v);
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            let out = child.wait_with_output().unwrap();
-            return (
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stdout).into_owned(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            );
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("command timed out: {cmd:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 struct Env {
     sim: Sim,
     dir: tempfile::TempDir,
@@ -638,7 +611,11 @@ impl Env {
             .arg("--cache-dir")
             .arg(cache.path())
             .args(args);
-        run(cmd, Duration::from_secs(60))
+        for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+            cmd.env_remove(v);
+        }
+        let r = harness::run(cmd, Duration::from_secs(60));
+        (r.code, r.stdout, r.stderr)
     }
 
     fn write(&self, name: &str, text: &str) -> String {
