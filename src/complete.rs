@@ -59,10 +59,55 @@ pub fn script(shell: ShellArg, name: &str) -> String {
         ShellArg::Powershell => Shell::PowerShell,
     };
     let name = command_name(name);
-    let mut cmd = Cli::command().name(name).bin_name(name);
+    let mut cmd = visible_only(Cli::command(), name);
     let mut out = Vec::new();
+    if shell == Shell::Bash {
+        // clap_complete's bash script spells the state of a subcommand two ways when the bin
+        // name has a hyphen (`oc__prunetags__subcmd__prune` in the loop that walks the words,
+        // `oc__subcmd__prunetags__subcmd__prune` in the case arm), so nothing below the
+        // subcommand ever completed (clap-rs/clap#6421, unfixed in 4.6.12). Generated for
+        // `oc_prunetags`, both spellings agree; only the `complete` registration needs the real
+        // command name back.
+        let ident = name.replace('-', "_");
+        clap_complete::generate(shell, &mut cmd, ident.as_str(), &mut out);
+        let script = String::from_utf8_lossy(&out);
+        return register_bash_for(&script, &ident, name);
+    }
     clap_complete::generate(shell, &mut cmd, name, &mut out);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Rewrites the `complete -F _fn … ident` lines of a bash script to register `command`.
+fn register_bash_for(script: &str, ident: &str, command: &str) -> String {
+    let suffix = format!(" {ident}");
+    script
+        .lines()
+        .map(|line| match line.strip_suffix(&suffix) {
+            Some(head) if line.trim_start().starts_with("complete -F ") => {
+                format!("{head} {command}\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// The command without its hidden subcommands: clap_complete offers hidden subcommands (`man`)
+/// in every shell, and clap has no way to remove one, so the visible ones are copied into a new
+/// command with the same arguments.
+fn visible_only(cmd: clap::Command, name: &'static str) -> clap::Command {
+    let visible: Vec<clap::Command> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .cloned()
+        .collect();
+    clap::Command::new(name)
+        .bin_name(name)
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(true)
+        .disable_help_subcommand(true)
+        .about(cmd.get_about().cloned().unwrap_or_default())
+        .args(cmd.get_arguments().cloned())
+        .subcommands(visible)
 }
 
 /// The man page of the command `name`: clap_mangen's page for the top level, then a section per
