@@ -24,7 +24,7 @@ Exit codes:
 Examples:
   oc prunetags list -l application=myapp
   oc prunetags list myapp --history
-  oc-prunetags --demo list";
+  oc prunetags --demo list";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -442,6 +442,47 @@ pub struct Config {
     pub verbose: u8,
     pub demo: bool,
     pub command: Command,
+}
+
+/// The command line as the user typed it: `bin` is `oc prunetags` or `kubectl prunetags` (or the
+/// executable's name), and the help shows that spelling in its usage lines and examples.
+pub fn command(bin: &str) -> clap::Command {
+    use clap::CommandFactory;
+    // Only example lines (indented commands) change: prose naming both hosts stays as it is.
+    let host = |text: String| {
+        text.lines()
+            .map(|l| match l.strip_prefix("  oc prunetags ") {
+                Some(rest) => format!("  {bin} {rest}"),
+                None => l.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut cmd = Cli::command().bin_name(bin.to_owned());
+    if let Some(after) = cmd.get_after_help().map(|s| host(s.to_string())) {
+        cmd = cmd.after_help(after);
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            let mut sub = match sub.get_after_help().map(|s| host(s.to_string())) {
+                Some(after) => sub.after_help(after),
+                None => sub,
+            };
+            if name == "prune" {
+                // --keep is what a first prune needs; clap's generated line shows no option.
+                sub = sub.override_usage(format!(
+                    "{bin} prune --keep N [OPTIONS] [STREAMS]...\n       \
+                     {bin} prune --keep-revisions N [OPTIONS] [STREAMS]..."
+                ));
+            }
+            sub
+        });
+    }
+    cmd
 }
 
 impl Cli {

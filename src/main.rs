@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use owo_colors::OwoColorize;
 use prunetags::cli::Cli;
 use prunetags::error::{Error, exit};
@@ -23,7 +23,7 @@ pub fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    let cmd = Cli::command().bin_name(bin_name());
+    let cmd = prunetags::cli::command(&bin_name());
     let cli = match cmd
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m))

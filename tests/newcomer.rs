@@ -147,3 +147,53 @@ fn prune_help_groups_its_flags_under_headings() {
     under("--token", "Connection");
     under("--output", "Output");
 }
+
+/// Item 10: the usage line shows `--keep N`, and each host's help speaks its own command:
+/// `kubectl prunetags …` under kubectl (krew installs kubectl-prunetags), `oc prunetags …`
+/// under oc, in the usage lines and in every example.
+#[test]
+fn help_shows_keep_in_usage_and_the_host_command_in_examples() {
+    let kubectl_plugin = env!("CARGO_BIN_EXE_kubectl-prunetags");
+    for (bin, host, other) in [
+        (OC, "oc prunetags", "kubectl prunetags"),
+        (kubectl_plugin, "kubectl prunetags", "oc prunetags"),
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        for args in [
+            &["prune", "--help"][..],
+            &["--help"][..],
+            &["list", "--help"][..],
+        ] {
+            let mut cmd = Command::new(bin);
+            clean_env(&mut cmd, home.path());
+            cmd.args(args);
+            let out = run(cmd, Duration::from_secs(60));
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            let usage = out
+                .stdout
+                .lines()
+                .find(|l| l.starts_with("Usage: "))
+                .unwrap_or_else(|| panic!("no usage line:\n{}", out.stdout));
+            assert!(usage.starts_with(&format!("Usage: {host} ")), "{usage}");
+            assert!(
+                !out.stdout.contains(other),
+                "{host} {args:?} help mentions {other}:\n{}",
+                out.stdout
+            );
+            if args[0] == "prune" {
+                assert_eq!(
+                    usage,
+                    format!("Usage: {host} prune --keep N [OPTIONS] [STREAMS]..."),
+                    "{}",
+                    out.stdout
+                );
+                assert!(
+                    out.stdout
+                        .contains(&format!("  {host} prune --keep 5 -l application=myapp")),
+                    "{}",
+                    out.stdout
+                );
+            }
+        }
+    }
+}
