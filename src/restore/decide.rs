@@ -253,8 +253,8 @@ mod tests {
                     Action::Restore => prop_assert!(has_stream && !exists),
                 }
             }
-            let order: Vec<&str> = oldest_first(&tags.first().map(|t| t.revisions.clone()).unwrap_or_default())
-                .iter().map(|e| e.image.as_str()).collect();
+            let first = tags.first().map(|t| t.revisions.clone()).unwrap_or_default();
+            let order: Vec<&str> = oldest_first(&first).iter().map(|e| e.image.as_str()).collect();
             let mut want: Vec<&str> = if tags.is_empty() { vec![] } else { refs.clone() };
             want.reverse();
             prop_assert_eq!(order, want);
