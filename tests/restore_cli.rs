@@ -372,3 +372,195 @@ fn bad_journals_and_forbidden_mappings_are_one_line_each() {
         run.stderr
     );
 }
+
+#[test]
+fn force_restores_on_top_of_an_existing_tag_and_keeps_it_when_the_images_are_gone() {
+    let h = Harness::seed();
+    h.run(&["prune", "myapp", "--keep", "5", "--yes"])
+        .assert_ok();
+    let journal: Value =
+        serde_json::from_str(&std::fs::read_to_string(&journals(&h)[0]).unwrap()).unwrap();
+    let old: Vec<String> = journal["journal"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["tag"] == "v2.0.5")
+        .unwrap()["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["image"].as_str().unwrap().to_owned())
+        .collect();
+    h.push_aged(&h.namespace.clone(), "myapp", &[("v2.0.5", 0)]);
+    let pushed = h
+        .sim
+        .image_stream(&h.namespace, "myapp")
+        .unwrap()
+        .current("v2.0.5")
+        .unwrap()
+        .image
+        .clone();
+
+    let run = h.run(&["restore", "--yes", "--force", "--tags", "myapp:v2.0.5"]);
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .contains("restore on top of the existing tag (1 revision)"),
+        "{}",
+        run.stdout
+    );
+    let is = h.sim.image_stream(&h.namespace, "myapp").unwrap();
+    let now: Vec<&str> = is
+        .status_tag("v2.0.5")
+        .unwrap()
+        .revisions()
+        .iter()
+        .map(|r| r.image.as_str())
+        .collect();
+    let mut want: Vec<&str> = old.iter().map(String::as_str).collect();
+    want.push(&pushed);
+    assert_eq!(
+        now, want,
+        "the journal's history on top of the pushed revision"
+    );
+
+    // Once the journal's images are reclaimed, --force leaves the existing tag as it was.
+    let h = Harness::seed();
+    h.run(&["prune", "myapp", "--keep", "5", "--yes"])
+        .assert_ok();
+    h.sim.run_image_pruner(Duration::ZERO);
+    h.push_aged(&h.namespace.clone(), "myapp", &[("v2.0.1", 0)]);
+    let pushed = h
+        .sim
+        .image_stream(&h.namespace, "myapp")
+        .unwrap()
+        .current("v2.0.1")
+        .unwrap()
+        .image
+        .clone();
+    let run = h.run(&["restore", "--yes", "--force", "--tags", "myapp:v2.0.1"]);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("already reclaimed by the image pruner"),
+        "{}",
+        run.stderr
+    );
+    let is = h.sim.image_stream(&h.namespace, "myapp").unwrap();
+    let now: Vec<&str> = is
+        .status_tag("v2.0.1")
+        .unwrap()
+        .revisions()
+        .iter()
+        .map(|r| r.image.as_str())
+        .collect();
+    assert_eq!(now, vec![pushed.as_str()]);
+}
+
+/// deploy/restore-rbac.yaml grants exactly what a restore needs: with its rules alone the
+/// restore succeeds, and without the mappings rule the 403 names it.
+#[test]
+fn the_restore_role_in_deploy_is_enough() {
+    let yaml = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/restore-rbac.yaml"),
+    )
+    .unwrap();
+    let role: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+    let strings = |v: &serde_yaml::Value| -> Vec<String> {
+        v.as_sequence()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let rules = |skip: Option<&str>| -> Vec<Rule> {
+        role["rules"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                !strings(&r["resources"])
+                    .iter()
+                    .any(|x| Some(x.as_str()) == skip)
+            })
+            .map(|r| {
+                let verbs = strings(&r["verbs"]);
+                let resources = strings(&r["resources"]);
+                let v: Vec<&str> = verbs.iter().map(String::as_str).collect();
+                let res: Vec<&str> = resources.iter().map(String::as_str).collect();
+                Rule::new(&v, &res, Some(&["mynamespace"]))
+            })
+            .collect()
+    };
+    for (token, skip) in [
+        ("restorer", None),
+        ("no-mappings", Some("imagestreammappings")),
+    ] {
+        let h = Harness::seed();
+        add_spec_tag(&h, "v2.0.3");
+        h.run(&["prune", "myapp", "--keep", "5", "--yes"])
+            .assert_ok();
+        h.sim.add_user(token, token, rules(skip));
+        let path = h.dir.path().join(format!("kubeconfig-{token}"));
+        std::fs::write(
+            &path,
+            prunetags::sim::kubeconfig::render(&h.sim.url(), h.sim.ca_pem(), token, &h.namespace),
+        )
+        .unwrap();
+        let journal = journals(&h)[0].clone();
+        let mut cmd = h.command();
+        cmd.env("KUBECONFIG", &path)
+            .args(["restore", journal.to_str().unwrap(), "--yes"]);
+        let run = harness::run(cmd, Duration::from_secs(60));
+        match skip {
+            None => {
+                run.assert_ok();
+                assert!(run.stderr.contains("Restored 16 tags"), "{}", run.stderr);
+            }
+            Some(_) => run.assert_error(1, "you may not create imagestreammappings"),
+        }
+    }
+}
+
+/// One revision's image reclaimed, the other not: the tag comes back with the survivor only,
+/// and the report names the reclaimed one.
+#[test]
+fn a_partly_reclaimed_tag_comes_back_with_the_surviving_revisions() {
+    let h = Harness::seed();
+    let before = h.sim.image_stream(&h.namespace, "myapp").unwrap();
+    let revs: Vec<String> = before
+        .status_tag("v2.0.5")
+        .unwrap()
+        .revisions()
+        .iter()
+        .map(|r| r.image.clone())
+        .collect();
+    assert_eq!(revs.len(), 2, "the seed's v2.0.5 was rebuilt once");
+    h.run(&["prune", "myapp", "--keep", "5", "--yes"])
+        .assert_ok();
+    // The image pruner reclaimed the older image only (as admin: DELETE images/<digest>).
+    h.sim
+        .with_store(|s| s.delete_image(&revs[1]).map(|_| ()).ok())
+        .unwrap();
+    let run = h.run(&["restore", "--yes", "--tags", "myapp:v2.0.5"]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("restored  myapp:v2.0.5: 1 of 2 revisions;"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("already reclaimed by the image pruner"),
+        "{}",
+        run.stderr
+    );
+    let is = h.sim.image_stream(&h.namespace, "myapp").unwrap();
+    let now: Vec<&str> = is
+        .status_tag("v2.0.5")
+        .unwrap()
+        .revisions()
+        .iter()
+        .map(|r| r.image.as_str())
+        .collect();
+    assert_eq!(now, vec![revs[0].as_str()]);
+}
