@@ -268,6 +268,19 @@ fn dry_run_writes_nothing_and_no_terminal_without_yes_refuses() {
     assert!(run.stdout.contains("myapp:v2.0.1"), "{}", run.stdout);
     assert!(run.stderr.contains("Dry run: would restore 16 tags"));
     assert_eq!(writes(&h), Vec::<String>::new());
+    let run = h.run(&["restore", "--dry-run", "-o", "json"]);
+    run.assert_ok();
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (doc["kind"].as_str(), doc["dryRun"].as_bool()),
+        (Some("RestoreRun"), Some(true))
+    );
+    let tags = doc["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 16);
+    assert!(
+        tags.iter()
+            .all(|t| t["action"]["kind"] == "restore" && t["outcome"] == "notSent")
+    );
     let run = h.run(&["restore"]);
     run.assert_error(3, "refusing to restore 16 tags");
     assert_eq!(writes(&h), Vec::<String>::new());

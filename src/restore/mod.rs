@@ -113,10 +113,11 @@ pub async fn run(cfg: &Config, cluster: &Cluster, r: &Restore, palette: Palette)
         ns.len() > 1
     };
     let table = show(&entry, &steps, with_ns);
-    if machine {
-        eprint!("{}", crate::redact::redact(&table));
-    } else {
+    if !machine {
         print(&table)?;
+    } else if !r.yes && !r.dry_run && crate::confirm::interactive() {
+        // The user must see what they confirm, also when stdout is a machine format.
+        eprint!("{}", crate::redact::redact(&table));
     }
     let writing = steps.iter().filter(|s| s.writes()).count();
     if r.dry_run || writing == 0 {
