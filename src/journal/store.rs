@@ -31,7 +31,7 @@ pub fn default_dir() -> Result<PathBuf> {
         })
         .ok_or_else(|| {
             Error::runtime(
-                "cannot tell where to keep journals: neither XDG_STATE_HOME nor HOME is set; pass --journal PATH",
+                "cannot tell where to keep journals: neither XDG_STATE_HOME nor HOME is set",
             )
         })?;
     Ok(state.join("oc-prunetags"))
@@ -68,7 +68,10 @@ pub fn file_name(j: &Journal) -> String {
 /// named a file. Returns the path written.
 pub fn write_new(target: &Target, journal: &Journal, content: &str) -> Result<PathBuf> {
     let path = match target {
-        Target::File(p) if !p.is_dir() => p.clone(),
+        // `--journal runs/` names a directory even before it exists.
+        Target::File(p) if !p.is_dir() && !p.as_os_str().to_string_lossy().ends_with('/') => {
+            p.clone()
+        }
         Target::File(dir) | Target::Dir(dir) => {
             create_dir(dir)?;
             let mut path = dir.join(file_name(journal));
@@ -329,6 +332,30 @@ mod tests {
         let b = file_name(&journal("2026-12-02T04:00:10Z", "c", None));
         assert_eq!(b, "20261202T040010.000Z_c_all-namespaces.json");
         assert!(a < b);
+    }
+
+    #[test]
+    fn a_journal_path_is_a_file_or_a_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let j = journal("2026-12-02T04:00:09Z", "c", Some("ns"));
+        let file = tmp.path().join("run.json");
+        assert_eq!(
+            write_new(&Target::File(file.clone()), &j, "{}").unwrap(),
+            file
+        );
+        let dir = format!("{}/runs/", tmp.path().display());
+        let got = write_new(&Target::File(PathBuf::from(&dir)), &j, "{}").unwrap();
+        assert_eq!(got, tmp.path().join("runs").join(file_name(&j)));
+        // The same run again: a second file, never the first overwritten.
+        let again = write_new(&Target::Dir(tmp.path().join("runs")), &j, "{}").unwrap();
+        assert_ne!(again, got);
+        assert!(again.to_string_lossy().ends_with("-2.json"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&got).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 
     #[test]
