@@ -371,10 +371,10 @@ pub struct PruneArgs {
     /// Write the journal (what restore needs) to this file, or into this directory (default:
     /// $XDG_STATE_HOME/oc-prunetags/, one file per run). Written before the first DELETE; if it
     /// cannot be, nothing is deleted.
-    #[arg(help_heading = "Output", long, value_name = "PATH")]
+    #[arg(help_heading = "Confirmation", long, value_name = "PATH")]
     pub journal: Option<PathBuf>,
     /// Prune without writing a journal (then only -o json output can undo the run).
-    #[arg(help_heading = "Output", long, conflicts_with = "journal")]
+    #[arg(help_heading = "Confirmation", long, conflicts_with = "journal")]
     pub no_journal: bool,
 }
 
