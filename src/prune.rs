@@ -176,7 +176,11 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     };
     confirm::applying();
     let stage = JournalStage {
-        target: p.journal.clone(),
+        // The demo cluster vanishes with the process: a journal of it could restore nothing.
+        target: match &p.journal {
+            JournalArg::Default if cfg.demo => JournalArg::Off,
+            other => other.clone(),
+        },
         cluster,
         scope: &scope,
         freed: (freed_by(&accounting, &plan), space),
