@@ -59,6 +59,8 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a 
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "describe" -d 'Print the revision history of every tag, like `oc describe is` (same as `list --history`)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "prune" -d 'Delete old semver tags per image stream, keeping the newest N; shows the plan and asks first'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "usage" -d 'Registry space per image stream, tag and revision; layers shared between images count once'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "restore" -d 'Bring back tags a prune deleted, from its journal, while their images still exist'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "journal" -d 'The journals prune writes before deleting: list them, or show one'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish or powershell'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
@@ -160,6 +162,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prun
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l consumers -d 'Namespaces that pull images from the pruned one (comma-separated); their workloads and spec tags protect too. Given, it replaces the discovery through image-puller RoleBindings' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep-revisions -d 'Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status)' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l concurrency -d 'How many requests to have in flight at once' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l journal -d 'Write the journal (what restore needs) to this file, or into this directory (default: $XDG_STATE_HOME/oc-prunetags/, one file per run). Written before the first DELETE; if it cannot be, nothing is deleted' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -189,6 +192,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prun
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l dry-run -d 'Show the plan and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s y -l yes -d 'Delete without asking (required when there is no terminal, e.g. in a CronJob)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l no-journal -d 'Prune without writing a journal (then only -o json output can undo the run)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
@@ -227,6 +231,163 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usag
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l tags -d 'Only these tags (comma-separated stream:tag or namespace/stream:tag)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l force -d 'Restore also where a tag of that name exists now: the journal\'s revisions go on top'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l dry-run -d 'Show what would be restored and stop: nothing is written'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s y -l yes -d 'Restore without asking (required when there is no terminal)'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -f -a "list" -d 'The journals of past prunes, newest first: time, context, namespace, counts'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -f -a "ls" -d 'The journals of past prunes, newest first: time, context, namespace, counts'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -f -a "show" -d 'What one run deleted: every tag with its revisions and spec tag'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r

@@ -20,6 +20,7 @@ pub async fn run(cfg: Config) -> Result<()> {
             ));
         }
         Command::Man => return print(&crate::complete::man_page(&crate::complete::exe_name())?),
+        Command::Journal(j) => return crate::restore::journal_command(&cfg, j),
         _ => {}
     }
     let mut connection = cfg.connection.clone();
@@ -60,7 +61,8 @@ pub async fn run(cfg: Config) -> Result<()> {
             };
             usage(&cfg, &cluster, streams, shape, palette).await
         }
-        Command::Completion(_) | Command::Man => Ok(()),
+        Command::Restore(r) => crate::restore::run(&cfg, &cluster, r, palette).await,
+        Command::Completion(_) | Command::Man | Command::Journal(_) => Ok(()),
     }
 }
 

@@ -183,6 +183,11 @@ pub enum CommandArgs {
     Prune(PruneArgs),
     /// Registry space per image stream, tag and revision; layers shared between images count once.
     Usage(UsageArgs),
+    /// Bring back tags a prune deleted, from its journal, while their images still exist.
+    #[command(after_help = RESTORE_AFTER_HELP)]
+    Restore(RestoreArgs),
+    /// The journals prune writes before deleting: list them, or show one.
+    Journal(JournalArgs),
     /// Print a shell completion script: bash, zsh, fish or powershell.
     #[command(after_help = COMPLETION_AFTER_HELP)]
     Completion(CompletionArgs),
@@ -230,6 +235,70 @@ pub struct UsageArgs {
     /// are light, and a 429 is retried with backoff).
     #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+}
+
+const RESTORE_AFTER_HELP: &str = "\
+For each tag of the journal (or of --tags): refused if a tag of that name exists now (unless
+--force: the journal's revisions then go on top of it); else its revisions are re-created
+oldest first through imagestreammappings (the server stamps each with the time of the
+restore; the order is kept), then its spec tag. The images are read back: where the image
+pruner already reclaimed them, what was re-created is removed again and the tag is reported
+'already reclaimed by the image pruner'. So a restore works until the image pruner runs
+(on OpenShift daily by default, sparing images younger than 60 minutes).
+
+Needs create on imagestreammappings, get/update/delete on imagestreamtags and get on
+imagestreams/layers (deploy/restore-rbac.yaml).
+
+Examples:
+  oc prunetags restore --dry-run                 # the newest journal of this context and namespace
+  oc prunetags restore 20261202T044009.123Z_ctx_myproject --tags myapp:v2.0.1
+  oc prunetags restore prune-log.json --yes      # a CronJob's -o json log is a journal too";
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The journal: a run from `journal list`, or a file (a prune's -o json output is one).
+    /// Default: the newest journal of the current context and namespace.
+    pub journal: Option<String>,
+    /// Only these tags (comma-separated stream:tag or namespace/stream:tag).
+    #[arg(
+        help_heading = "Selection",
+        long,
+        value_name = "STREAM:TAG,...",
+        value_delimiter = ','
+    )]
+    pub tags: Option<Vec<String>>,
+    /// Restore also where a tag of that name exists now: the journal's revisions go on top.
+    #[arg(help_heading = "Protection", long)]
+    pub force: bool,
+    /// Show what would be restored and stop: nothing is written.
+    #[arg(help_heading = "Confirmation", long)]
+    pub dry_run: bool,
+    /// Restore without asking (required when there is no terminal).
+    #[arg(
+        help_heading = "Confirmation",
+        short = 'y',
+        long,
+        conflicts_with = "dry_run"
+    )]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    #[command(subcommand)]
+    pub command: JournalCommandArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommandArgs {
+    /// The journals of past prunes, newest first: time, context, namespace, counts.
+    #[command(visible_alias = "ls")]
+    List,
+    /// What one run deleted: every tag with its revisions and spec tag.
+    Show {
+        /// A run from `journal list`, or a journal file.
+        run: String,
+    },
 }
 
 /// `prune --order`.
@@ -299,6 +368,14 @@ pub struct PruneArgs {
     /// How many requests to have in flight at once.
     #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// Write the journal (what restore needs) to this file, or into this directory (default:
+    /// $XDG_STATE_HOME/oc-prunetags/, one file per run). Written before the first DELETE; if it
+    /// cannot be, nothing is deleted.
+    #[arg(help_heading = "Confirmation", long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+    /// Prune without writing a journal (then only -o json output can undo the run).
+    #[arg(help_heading = "Confirmation", long, conflicts_with = "journal")]
+    pub no_journal: bool,
 }
 
 const PRUNE_AFTER_HELP: &str = "\
@@ -412,6 +489,36 @@ pub enum Command {
         revisions: bool,
         concurrency: usize,
     },
+    Restore(Restore),
+    /// Needs no cluster: `journal list|show`.
+    Journal(JournalCommand),
+}
+
+/// `restore`, resolved.
+#[derive(Clone, Debug)]
+pub struct Restore {
+    pub journal: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub force: bool,
+    pub dry_run: bool,
+    pub yes: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum JournalCommand {
+    List,
+    Show { run: String },
+}
+
+/// Where `prune` writes its journal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JournalArg {
+    /// The user's state directory.
+    Default,
+    /// `--journal PATH`.
+    Path(PathBuf),
+    /// `--no-journal`.
+    Off,
 }
 
 /// `prune`, resolved.
@@ -430,6 +537,7 @@ pub struct Prune {
     pub yes: bool,
     pub interactive: bool,
     pub concurrency: usize,
+    pub journal: JournalArg,
 }
 
 /// Everything the program needs, free of clap.
@@ -508,6 +616,22 @@ impl Cli {
                 revisions: a.revisions,
                 concurrency: usize::from(a.concurrency),
             },
+            CommandArgs::Restore(a) => Command::Restore(Restore {
+                journal: a.journal,
+                tags: a.tags.map(|t| {
+                    t.into_iter()
+                        .map(|n| n.trim().to_owned())
+                        .filter(|n| !n.is_empty())
+                        .collect()
+                }),
+                force: a.force,
+                dry_run: a.dry_run,
+                yes: a.yes,
+            }),
+            CommandArgs::Journal(a) => Command::Journal(match a.command {
+                JournalCommandArgs::List => JournalCommand::List,
+                JournalCommandArgs::Show { run } => JournalCommand::Show { run },
+            }),
             CommandArgs::Completion(a) => Command::Completion(a.shell),
             CommandArgs::Man => Command::Man,
         };
@@ -586,6 +710,11 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
         yes: a.yes,
         interactive: a.interactive,
         concurrency: usize::from(a.concurrency),
+        journal: match (a.journal, a.no_journal) {
+            (_, true) => JournalArg::Off,
+            (Some(p), false) => JournalArg::Path(p),
+            (None, false) => JournalArg::Default,
+        },
     })
 }
 

@@ -279,6 +279,13 @@ pub fn dynamic(words: &[String]) -> String {
                         .filter(|n| !typed.positionals.contains(n)),
                 );
             }
+            // The journal runs, newest first (read from disk: no cluster needed).
+            Some("restore") if typed.positionals.is_empty() => {
+                if let Ok(dir) = crate::journal::store::default_dir() {
+                    let runs = crate::journal::store::list(&dir).unwrap_or_default();
+                    lines.extend(runs.into_iter().rev().map(|e| e.id));
+                }
+            }
             Some("completion") if typed.positionals.is_empty() => {
                 if let Some(arg) = current.get_positionals().next() {
                     lines.extend(
@@ -481,7 +488,16 @@ mod tests {
         let c = candidates(&[""]);
         assert_eq!(
             c,
-            ["list", "describe", "prune", "usage", "completion", ":4"]
+            [
+                "list",
+                "describe",
+                "prune",
+                "usage",
+                "restore",
+                "journal",
+                "completion",
+                ":4"
+            ]
         );
         assert_eq!(candidates(&["p"]), ["prune", ":4"]);
         assert_eq!(candidates(&[]), candidates(&[""]));

@@ -31,12 +31,13 @@ use std::sync::{Arc, Mutex};
 use jiff::Timestamp;
 
 use crate::app::{note, print};
-use crate::cli::{Config, OutputArg, Prune};
+use crate::cli::{Config, JournalArg, OutputArg, Prune};
 use crate::cluster::{
     self, ApplyOptions, ApplyReport, Cluster, Deletion, Guard, Outcome, RetryPolicy, Scope, Stop,
     StreamTrim, StreamView, TrimOutcome, Verdict,
 };
 use crate::error::{Error, Result};
+use crate::journal::{self, Journal};
 use crate::model::ImageStream;
 use crate::plan::{self, Plan, PlanOptions};
 use crate::render::{self, Palette, output};
@@ -131,7 +132,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     if nothing_to_do || p.dry_run {
         let freed = freed_by(&accounting, &plan);
         match out {
-            Out::Document => print_document(cfg, &plan, true, (freed, space), None)?,
+            Out::Document => print_document(cfg, &plan, true, (freed, space), None, None)?,
             Out::Names => print(&names(
                 plan.deletions().map(|(s, t, _)| (s.name.as_str(), t)),
             ))?,
@@ -174,7 +175,25 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         progress: out == Out::Table && std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     confirm::applying();
-    let applied = apply(cluster, &scope, cfg, p, &plan, stop.clone(), &apply_options).await?;
+    let stage = JournalStage {
+        // The demo cluster vanishes with the process: a journal of it could restore nothing.
+        target: match &p.journal {
+            JournalArg::Default if cfg.demo => JournalArg::Off,
+            other => other.clone(),
+        },
+        cluster,
+        scope: &scope,
+        freed: (freed_by(&accounting, &plan), space),
+    };
+    let (applied, written) = apply(
+        cluster,
+        (&scope, cfg, p),
+        &plan,
+        &stage,
+        stop.clone(),
+        &apply_options,
+    )
+    .await?;
     let trims = if applied.interrupted {
         Vec::new()
     } else {
@@ -184,19 +203,36 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
 
     // report
     let freed = freed_by_outcome(&accounting, &plan, &applied, &trims);
+    let result = || PruneResult {
+        deletions: applied
+            .results
+            .iter()
+            .map(|(deletion, outcome)| DeletionResult { deletion, outcome })
+            .collect(),
+        trims: &trims,
+        interrupted: applied.interrupted,
+        retries: applied.retries,
+    };
+    let record = written.as_ref().map(|w| &w.journal);
+    if let Some(path) = written.as_ref().and_then(|w| w.path.as_deref()) {
+        // The record now says what the run did; the one written before the DELETEs stays if
+        // this fails, and still restores.
+        let done = document(&plan, false, (freed, space), Some(result()), record);
+        if let Err(e) =
+            output::json(&done).and_then(|text| journal::store::write_atomically(path, &text))
+        {
+            note(&format!("{} {}", palette.warn("warning:"), e.message));
+        }
+        if out == Out::Table {
+            eprintln!(
+                "Journal: {} (undo with `oc prunetags restore`).",
+                path.display()
+            );
+        }
+    }
     match out {
         Out::Document => {
-            let result = PruneResult {
-                deletions: applied
-                    .results
-                    .iter()
-                    .map(|(deletion, outcome)| DeletionResult { deletion, outcome })
-                    .collect(),
-                trims: &trims,
-                interrupted: applied.interrupted,
-                retries: applied.retries,
-            };
-            print_document(cfg, &plan, false, (freed, space), Some(result))?;
+            print_document(cfg, &plan, false, (freed, space), Some(result()), record)?;
         }
         Out::Names => print(&names(
             applied
@@ -411,16 +447,15 @@ fn confirm_plan(
     Ok(plan)
 }
 
-/// Re-reads and re-plans, keeps what is still planned, and deletes it.
+/// Re-reads and re-plans, keeps what is still planned, writes the journal, and deletes it.
 async fn apply(
     cluster: &Cluster,
-    scope: &Scope,
-    cfg: &Config,
-    p: &Prune,
+    (scope, cfg, p): (&Scope, &Config, &Prune),
     confirmed: &Plan,
+    stage: &JournalStage<'_>,
     stop: Arc<Stop>,
     opts: &ApplyOptions,
-) -> Result<ApplyReport> {
+) -> Result<(ApplyReport, Option<Written>)> {
     let fresh = gather(cluster, scope, cfg.selector.as_deref(), p).await?;
     let options = plan_options(p, Timestamp::now());
     let fresh_plan = plan::build(&fresh.planned, &fresh.context, &options);
@@ -440,12 +475,19 @@ async fn apply(
             Verdict::Keep(reason) => decided.push((d, Outcome::Skipped { reason })),
         }
     }
+    // journal: before the first DELETE (and the trims), or nothing is deleted.
+    let written = if deletions.is_empty() && confirmed.trim_count() == 0 {
+        None
+    } else {
+        Some(write_journal(stage, confirmed, &fresh.planned, &deletions)?)
+    };
     if deletions.is_empty() {
         decided.sort_by(|a, b| a.0.cmp(&b.0));
-        return Ok(ApplyReport {
+        let report = ApplyReport {
             results: decided,
             ..ApplyReport::default()
-        });
+        };
+        return Ok((report, written));
     }
     let view = Arc::new(
         StreamView::start(
@@ -460,7 +502,75 @@ async fn apply(
     let mut report = cluster::apply(cluster, deletions, view, guard, stop, opts).await;
     report.results.extend(decided);
     report.results.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(report)
+    Ok((report, written))
+}
+
+/// What the journal stage needs besides the plan.
+struct JournalStage<'a> {
+    target: JournalArg,
+    cluster: &'a Cluster,
+    scope: &'a Scope,
+    /// What the plan frees, for the record (the run's figures replace it afterwards).
+    freed: (u64, Space),
+}
+
+/// The journal, and where it was written (`None`: `--no-journal`).
+struct Written {
+    journal: Journal,
+    path: Option<std::path::PathBuf>,
+}
+
+/// Records every tag about to be deleted, with its history and spec tag as just read, and
+/// writes the record; an error here stops the run before any DELETE.
+fn write_journal(
+    stage: &JournalStage<'_>,
+    confirmed: &Plan,
+    streams: &[ImageStream],
+    deletions: &[Deletion],
+) -> Result<Written> {
+    let record = Journal {
+        time: Timestamp::now(),
+        context: stage.cluster.context.clone(),
+        server: stage.cluster.url.clone(),
+        namespace: stage.scope.namespace().map(str::to_owned),
+        tags: journal::record(
+            streams,
+            deletions
+                .iter()
+                .map(|d| (d.namespace.as_str(), d.stream.as_str(), d.tag.as_str())),
+        ),
+    };
+    let target = match &stage.target {
+        JournalArg::Off => {
+            return Ok(Written {
+                journal: record,
+                path: None,
+            });
+        }
+        JournalArg::Path(p) => journal::store::Target::File(p.clone()),
+        JournalArg::Default => journal::store::Target::Dir(
+            journal::store::default_dir().map_err(|e| not_written(e.message))?,
+        ),
+    };
+    let text = output::json(&document(
+        confirmed,
+        false,
+        stage.freed,
+        None,
+        Some(&record),
+    ))?;
+    let path =
+        journal::store::write_new(&target, &record, &text).map_err(|e| not_written(e.message))?;
+    Ok(Written {
+        journal: record,
+        path: Some(path),
+    })
+}
+
+fn not_written(why: String) -> Error {
+    Error::runtime(format!(
+        "{why}; nothing was deleted (pass --journal PATH to write it elsewhere, or --no-journal to prune without one)"
+    ))
 }
 
 /// Whether `plan` deletes `d`'s tag with the same image in the same stream.
@@ -547,6 +657,9 @@ struct PruneDocument<'a> {
     /// False when some image it may free could not be read: `freedBytes` is then a lower bound.
     freed_complete: bool,
     plan: &'a Plan,
+    /// What each deleted tag held, for `restore` (absent in a dry run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    journal: Option<&'a Journal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<PruneResult<'a>>,
 }
@@ -568,22 +681,34 @@ struct DeletionResult<'a> {
     outcome: &'a Outcome,
 }
 
-fn print_document(
-    cfg: &Config,
-    plan: &Plan,
+fn document<'a>(
+    plan: &'a Plan,
     dry_run: bool,
     (freed_bytes, space): (u64, Space),
-    result: Option<PruneResult<'_>>,
-) -> Result<()> {
-    let doc = PruneDocument {
+    result: Option<PruneResult<'a>>,
+    journal: Option<&'a Journal>,
+) -> PruneDocument<'a> {
+    PruneDocument {
         api_version: crate::inventory::API_VERSION,
         kind: "PruneRun",
         dry_run,
         freed_bytes,
         freed_complete: space.complete,
         plan,
+        journal,
         result,
-    };
+    }
+}
+
+fn print_document(
+    cfg: &Config,
+    plan: &Plan,
+    dry_run: bool,
+    freed: (u64, Space),
+    result: Option<PruneResult<'_>>,
+    journal: Option<&Journal>,
+) -> Result<()> {
+    let doc = document(plan, dry_run, freed, result, journal);
     print(&match cfg.output {
         OutputArg::Yaml => output::yaml(&doc)?,
         _ => output::json(&doc)?,

@@ -137,6 +137,19 @@ macro_rules! matrix {
     };
 }
 
+/// The same rows, counted apart (a macro defines its `const` once).
+macro_rules! matrix_journal {
+    ($( $name:ident: $harness:expr, $setup:expr, [$($arg:expr),* $(,)?] => $want:expr; )*) => {
+        $(
+            #[test]
+            fn $name() {
+                check($harness, $setup, &[$($arg),*], $want);
+            }
+        )*
+        const JOURNAL_ROWS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
 fn none(_: &Harness) -> Vec<String> {
     Vec::new()
 }
@@ -412,6 +425,46 @@ matrix! {
     data_empty_namespace: with(SimOptions { scenario: Scenario::Empty, ..SimOptions::default() }), none, ["prune", "--keep", "5", "--yes"] => OK;
 }
 
+// ---- journal and restore (#17)
+
+/// A prune of myapp as admin, so that a journal exists; returns the journal's path.
+fn pruned(h: &Harness) -> String {
+    let run = h.run(&["prune", "myapp", "--keep", "5", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dir = h.dir.path().join(".local/state/oc-prunetags");
+    let file = std::fs::read_dir(dir).unwrap().flatten().next().unwrap();
+    file.path().to_string_lossy().into_owned()
+}
+
+fn journal_of_prune(h: &Harness) -> Vec<String> {
+    vec![pruned(h)]
+}
+
+/// A journal, and a user who may read but not create imagestreammappings.
+fn journal_and_viewer(h: &Harness) -> Vec<String> {
+    let mut args = vec![pruned(h)];
+    args.extend(as_user(h, "viewer", vec![]));
+    args
+}
+
+fn not_a_journal(h: &Harness) -> Vec<String> {
+    let p = h.dir.path().join("inventory.json");
+    std::fs::write(&p, r#"{"apiVersion": "prunetags.openshift.io/v1alpha2", "kind": "ImageStreamInventory", "items": []}"#).unwrap();
+    vec![p.to_string_lossy().into_owned()]
+}
+
+matrix_journal! {
+    journal_unwritable: seed(), none, ["prune", "--keep", "5", "--yes", "--journal", "/dev/null/x/run.json"] => fails(1, "nothing was deleted");
+    journal_and_no_journal: seed(), none, ["prune", "--keep", "5", "--yes", "--journal", "x", "--no-journal"] => usage("cannot be used with");
+    restore_unknown_journal: seed(), none, ["restore", "nope", "--yes"] => usage("no journal \"nope\"");
+    restore_no_journal_yet: seed(), none, ["restore", "--yes"] => usage("no journal of a prune in context");
+    restore_not_a_journal: seed(), not_a_journal, ["restore", "--yes"] => fails(1, "is not a journal of oc-prunetags");
+    restore_tag_not_in_journal: seed(), journal_of_prune, ["restore", "--yes", "--tags", "myapp:v9.9.9"] => fails(2, "the journal holds no tag myapp:v9.9.9");
+    restore_without_terminal_or_yes: seed(), journal_of_prune, ["restore"] => fails(3, "refusing to restore 16 tags in context");
+    restore_403_mappings: seed(), journal_and_viewer, ["restore", "--yes"] => fails(1, "you may not create imagestreammappings");
+    journal_show_unknown: seed(), none, ["journal", "show", "nope"] => usage("no journal \"nope\"");
+}
+
 #[test]
 fn the_matrix_has_at_least_40_rows() {
     assert!(ROWS.len() >= 40, "{}", ROWS.len());
@@ -420,6 +473,7 @@ fn the_matrix_has_at_least_40_rows() {
             .unwrap_or_default();
     let missing: Vec<&&str> = ROWS
         .iter()
+        .chain(JOURNAL_ROWS)
         .filter(|r| !testing.contains(&format!("`{r}`")))
         .collect();
     assert!(

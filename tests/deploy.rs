@@ -130,7 +130,17 @@ fn manifests_fit_together() {
     assert_eq!(strings(&pod["containers"][0]["command"]), ["oc-prunetags"]);
     assert_eq!(
         cronjob_args(),
-        ["prune", "--keep", "10", "--yes", "-o", "json"]
+        // No journal file: the pod's files vanish with it; its JSON log is the journal
+        // (tests/restore_cli.rs restores from a prune's -o json output).
+        [
+            "prune",
+            "--keep",
+            "10",
+            "--yes",
+            "-o",
+            "json",
+            "--no-journal"
+        ]
     );
     // The binary accepts exactly these arguments.
     let mut argv = vec!["oc-prunetags".to_owned()];

@@ -678,3 +678,32 @@ fn prune_dry_run_reads_show_progress_200_columns() {
         200,
     );
 }
+
+/// `restore` asks as `prune` does: no is exit 3 and nothing written; yes restores.
+#[test]
+fn restore_asks_before_writing() {
+    let h = Harness::seed();
+    let run = h.run(&["prune", "myapp", "--keep", "5", "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    h.sim.reset_requests();
+    let mut pty = Pty::spawn(&h, &["restore", "--tags", "myapp:v2.0.1"]);
+    pty.expect("myapp:v2.0.1");
+    pty.expect("Restore 1 tag in context");
+    pty.expect("[y/N]");
+    pty.send("n");
+    pty.send("\r");
+    let (code, text) = pty.finish();
+    assert_eq!(code, 3, "{text}");
+    assert!(text.contains("declined: nothing was restored"), "{text}");
+    assert_eq!(h.sim.count("POST", ""), 0);
+    assert!(!h.tags("myapp").contains(&"v2.0.1".to_owned()));
+
+    let mut pty = Pty::spawn(&h, &["restore", "--tags", "myapp:v2.0.1"]);
+    pty.expect("[y/N]");
+    pty.send("y");
+    pty.send("\r");
+    pty.expect("restored  myapp:v2.0.1");
+    let (code, text) = pty.finish();
+    assert_eq!(code, 0, "{text}");
+    assert!(h.tags("myapp").contains(&"v2.0.1".to_owned()));
+}

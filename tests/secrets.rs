@@ -298,11 +298,23 @@ fn the_token_and_client_key_never_appear_on_any_path() {
     s.assert_no_secret("panic", &run);
     assert!(run.stderr.contains("<redacted>"), "{}", run.stderr);
 
-    // Nothing but the kubeconfigs we wrote is under HOME, and only those hold the token.
-    let files = files_under(s.h.dir.path());
+    // Nothing but the kubeconfigs we wrote and the prunes' journals (#17) is under HOME, and
+    // only the kubeconfigs hold the token.
+    let journals = s.h.dir.path().join(".local/state/oc-prunetags");
+    let (journal_files, files): (Vec<PathBuf>, Vec<PathBuf>) = files_under(s.h.dir.path())
+        .into_iter()
+        .partition(|p| p.starts_with(&journals));
     let mut written = s.written.clone();
     written.sort();
     assert_eq!(files, written, "files appeared under HOME");
+    for j in journal_files {
+        let text = std::fs::read_to_string(&j).unwrap();
+        assert!(
+            !text.contains(TOKEN) && !text.contains("TOKEN-4242"),
+            "the journal {} holds the token",
+            j.display()
+        );
+    }
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod workloads;
 pub use apply::{
     ApplyOptions, ApplyReport, Deletion, Guard, Outcome, Stop, Verdict, apply, on_signals,
 };
+pub(crate) use client::io_reason;
 pub use client::{Cluster, connect};
 pub use consumers::{
     Consumers, PULLING_CLUSTER_ROLES, RoleKey, RoleRules, consumers_from_bindings,

@@ -27,6 +27,9 @@ pub struct StatusDetails {
     pub group: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The deleted object's UID (a DELETE of an Image answers it: recording round2/220).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -64,7 +67,7 @@ impl Status {
             name: name.map(str::to_owned),
             group: Some(group.to_owned()),
             kind: Some(kind.to_owned()),
-            retry_after_seconds: None,
+            ..Default::default()
         });
         self
     }

@@ -16,7 +16,7 @@ fn details(name: Option<&str>, group: &str, kind: &str) -> Option<StatusDetails>
         name: name.map(str::to_owned),
         group: (!group.is_empty()).then(|| group.to_owned()),
         kind: Some(kind.to_owned()),
-        retry_after_seconds: None,
+        ..Default::default()
     })
 }
 

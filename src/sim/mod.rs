@@ -438,6 +438,14 @@ impl Sim {
     }
 
     /// Records a new revision of `stream:tag`, as `imagestreammappings` does (for race tests).
+    /// The image-pruner knob: reclaims every Image no stream references any more and older than
+    /// `keep_younger_than` (the ImagePruner's default keeps 60 minutes), as the cluster's
+    /// pruner does after tags were deleted. Returns the digests reclaimed.
+    pub fn run_image_pruner(&self, keep_younger_than: Duration) -> Vec<String> {
+        let keep = jiff::SignedDuration::try_from(keep_younger_than).unwrap_or_default();
+        self.with_store(|st| st.prune_images(keep))
+    }
+
     pub fn push(&self, ns: &str, stream: &str, tag: &str, image: Image) {
         let _ = self.shared.store().push(ns, stream, tag, image);
     }

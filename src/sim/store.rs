@@ -281,7 +281,11 @@ impl Store {
         md.other
             .entry("ContainerConfig")
             .or_insert_with(|| json!({}));
-        if md.size.is_none() {
+        // An image created from a mapping that carries only a name and a reference (a restore
+        // after the image pruner reclaimed the Image) is empty: `Id: ""`, `Created: null`, no
+        // `Size`, no layers (recordings openshift-4.13-round2/222 and 224).
+        md.id.get_or_insert_with(String::new);
+        if md.size.is_none() && image.docker_image_layers.is_some() {
             md.size = Some(
                 image
                     .docker_image_layers
@@ -309,12 +313,65 @@ impl Store {
         Ok(img)
     }
 
+    /// `DELETE images/<digest>` (cluster-scoped: admins and the image pruner). The answer names
+    /// the image and its UID (recording openshift-4.13-round2/220).
     pub fn delete_image(&mut self, name: &str) -> Result<Status> {
-        self.images
+        let image = self
+            .images
             .remove(name)
             .ok_or_else(|| errors::image_not_found("images", name))?;
         self.next_rv();
-        Ok(Status::success())
+        let mut st = Status::success();
+        st.details = Some(crate::model::StatusDetails {
+            name: Some(name.into()),
+            group: Some(crate::model::GROUP.into()),
+            kind: Some("images".into()),
+            uid: image.metadata.uid,
+            ..Default::default()
+        });
+        Ok(st)
+    }
+
+    /// Plays the image pruner (`oc adm prune images`, the ImagePruner CronJob): deletes every
+    /// Image that no revision of any stream references and that is older than
+    /// `keep_younger_than`. What a tag DELETE left behind is what it reclaims. Returns the
+    /// digests deleted, sorted.
+    pub fn prune_images(&mut self, keep_younger_than: jiff::SignedDuration) -> Vec<String> {
+        let mut referenced: std::collections::BTreeSet<&str> = self
+            .streams
+            .values()
+            .flat_map(|s| s.status_tags())
+            .flat_map(|t| t.revisions())
+            .map(|ev| ev.image.as_str())
+            .collect();
+        // A manifest list keeps its per-platform children.
+        let children: Vec<&str> = referenced
+            .iter()
+            .filter_map(|d| self.images.get(*d))
+            .flat_map(|img| img.docker_image_manifests.iter().flatten())
+            .map(|m| m.digest.as_str())
+            .collect();
+        referenced.extend(children);
+        let now = self.now();
+        let reclaim: Vec<String> = self
+            .images
+            .iter()
+            .filter(|(d, _)| !referenced.contains(d.as_str()))
+            .filter(|(_, img)| {
+                img.metadata
+                    .creation_timestamp
+                    .as_ref()
+                    .is_none_or(|t| now.duration_since(t.0) >= keep_younger_than)
+            })
+            .map(|(d, _)| d.clone())
+            .collect();
+        for d in &reclaim {
+            self.images.remove(d);
+        }
+        if !reclaim.is_empty() {
+            self.next_rv();
+        }
+        reclaim
     }
 
     pub fn list_images(&self, q: &ListQuery) -> Result<Value> {
@@ -671,7 +728,7 @@ impl Store {
             name: Some(name.into()),
             group: Some(crate::model::GROUP.into()),
             kind: Some("imagestreams".into()),
-            retry_after_seconds: None,
+            ..Default::default()
         });
         let _ = s;
         Ok(st)
@@ -756,7 +813,11 @@ impl Store {
                 digest.clone(),
                 ImageBlobReferences {
                     image_missing: false,
-                    layers: Some(layers.iter().map(|l| l.name.clone()).collect()),
+                    // `null`, not `[]`, for an empty image (recording round2/223).
+                    layers: img
+                        .docker_image_layers
+                        .as_ref()
+                        .map(|ls| ls.iter().map(|l| l.name.clone()).collect()),
                     config,
                     manifests,
                 },
@@ -817,21 +878,24 @@ impl Store {
         Ok(())
     }
 
-    /// `POST imagestreammappings`.
+    /// `POST imagestreammappings`, as openshift-apiserver's `imagestreammapping` REST Create:
+    /// the stream must exist (it is read, not created); an empty `tag` is `latest`; the Image is
+    /// created unless one of that digest exists, which is then used as is, so a mapping of only
+    /// `metadata.name` and `dockerImageReference` brings back the full image while it exists
+    /// and creates an empty one once it was pruned (recordings openshift-4.13-round2/214–224);
+    /// the new revision is stamped now and goes on top of the tag's history.
     pub fn create_mapping(&mut self, ns: &str, body: &Value) -> Result<Status> {
         let stream = body["metadata"]["name"].as_str().unwrap_or_default();
-        let tag = body["tag"].as_str().unwrap_or_default();
+        let tag = match body["tag"].as_str().unwrap_or_default() {
+            "" => "latest",
+            t => t,
+        };
         let image: Image = serde_json::from_value(body["image"].clone())
             .map_err(|e| errors::bad_request(format!("invalid image: {e}")))?;
-        if stream.is_empty() || tag.is_empty() {
-            let mut s = Status::failure(
-                422,
-                "Invalid",
-                "ImageStreamMapping.image.openshift.io \"\" is invalid: tag: Required value",
-            );
-            s.details = Some(Default::default());
-            return Err(s);
+        if stream.is_empty() {
+            return Err(errors::image_not_found("imagestream", ""));
         }
+        self.stream_ref(ns, stream)?;
         self.push(ns, stream, tag, image)?;
         let mut st = Status::success();
         st.code = Some(201);

@@ -442,6 +442,9 @@ impl Bench {
             let sim = self.sim(sizes);
             let (d, kc) = self.run_dir(&sim);
             let c = self.args.concurrency.to_string();
+            // The journal is part of every prune (written before the first DELETE): measured
+            // with it, and kept in the run's directory rather than the user's state directory.
+            let journal = d.join("journal.json");
             let m = self.ours(
                 &kc,
                 &d.join("out"),
@@ -454,6 +457,8 @@ impl Bench {
                     &c,
                     "-o",
                     "json",
+                    "--journal",
+                    &journal.to_string_lossy(),
                 ],
             );
             let deleted = sim
