@@ -18,6 +18,7 @@ pub mod inuse;
 pub mod inventory;
 pub mod model;
 pub mod plan;
+pub mod policy;
 pub mod prune;
 pub mod pullspec;
 pub mod redact;
