@@ -175,6 +175,17 @@ impl Effective {
             .collect()
     }
 
+    /// [`Effective::lines`] without the settings that are unset by default (`match none from
+    /// default`) and without `disabled` (a planned stream is not disabled).
+    pub fn lines_that_say(&self) -> String {
+        KEYS.into_iter()
+            .filter(|&k| k != Key::Disabled)
+            .filter(|&k| !(self.source(k) == Source::Default && self.value_text(k) == "none"))
+            .map(|k| format!("{} {} from {}", k.name(), self.value_text(k), self.source(k)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// A setting's value as a person writes it (`3`, `1h`, `none`).
     pub fn value_text(&self, k: Key) -> String {
         let none = || "none".to_owned();

@@ -170,11 +170,7 @@ pub fn policy_text(plan: &Plan) -> String {
                 "Policy of {}/{}: {}.\n",
                 s.namespace,
                 s.name,
-                e.lines()
-                    .into_iter()
-                    .filter(|l| !l.starts_with("disabled "))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                e.lines_that_say()
             ));
         }
     }
