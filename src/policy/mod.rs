@@ -236,8 +236,8 @@ impl Effective {
 }
 
 /// Stacks `layers`, lowest precedence first: each setting is the last layer's that gives it.
-/// The first layer must give every setting (see [`Layer::defaults`]); a setting none gives
-/// falls back to the built-in default.
+/// A setting no layer gives is the built-in default (only `match`, whose default is "no
+/// pattern", which a layer cannot say).
 pub fn merge(layers: &[(Source, &Layer)], annotations: bool) -> Effective {
     fn pick<T: Clone>(
         layers: &[(Source, &Layer)],
