@@ -562,8 +562,8 @@ impl Cli {
                 revisions: a.revisions,
                 concurrency: usize::from(a.concurrency),
             },
-            CommandArgs::Pin(a) => pin_config(a, false),
-            CommandArgs::Unpin(a) => pin_config(a, true),
+            CommandArgs::Pin(a) => pin_config(a, false)?,
+            CommandArgs::Unpin(a) => pin_config(a, true)?,
             CommandArgs::Policy(PolicyCommand::Show(a)) => Command::PolicyShow { streams: a.streams },
             CommandArgs::Policy(PolicyCommand::Set(a)) => policy_set_config(a)?,
             CommandArgs::Completion(a) => Command::Completion(a.shell),
@@ -601,12 +601,22 @@ impl Cli {
     }
 }
 
-fn pin_config(a: PinArgs, unpin: bool) -> Command {
-    Command::Pin {
+fn pin_config(a: PinArgs, unpin: bool) -> Result<Command> {
+    for t in &a.targets {
+        let ok = t
+            .split_once(':')
+            .is_some_and(|(s, t)| !s.is_empty() && !t.is_empty() && !t.contains(':'));
+        if !ok {
+            return Err(Error::usage(format!(
+                "{t:?} is not STREAM:TAG: name the image stream and the tag, e.g. myapp:v2.0.3"
+            )));
+        }
+    }
+    Ok(Command::Pin {
         targets: a.targets,
         unpin,
         confirm: confirm_of(&a.confirm),
-    }
+    })
 }
 
 fn confirm_of(c: &WriteConfirm) -> crate::policy::commands::Confirm {

@@ -156,14 +156,15 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
             ))?,
             Out::Table => {}
         }
-        if nothing_to_do {
-            eprintln!("Nothing to prune {scope_text}.");
-        } else {
+        if !nothing_to_do {
             eprintln!(
                 "Dry run: would {}, freeing {}. Nothing was changed.",
                 render::plan::summary(&plan, &scope_text, &cluster.context),
                 space.text(freed)
             );
+        } else if policies.malformed() == 0 {
+            // With streams skipped "nothing to prune" would be untrue: the error line says why.
+            eprintln!("Nothing to prune {scope_text}.");
         }
         return malformed_policies(&policies);
     }
@@ -258,7 +259,7 @@ fn malformed_policies(policies: &policy::stage::Policies) -> Result<()> {
     match policies.malformed() {
         0 => Ok(()),
         n => Err(Error::runtime(format!(
-            "{} skipped for a malformed policy annotation (see the warnings)",
+            "{} skipped: a policy annotation is malformed or could not be read (see the warnings)",
             render::plan::plural(n, "image stream")
         ))),
     }

@@ -200,7 +200,7 @@ fn every_malformed_value_skips_that_stream_with_one_warning_and_exit_1() {
             s.update_stream(NS, "frontend", is).unwrap();
         });
         let run = h.run(&["prune", "--policy", "--keep", "5", "--dry-run", "-o", "json"]);
-        fails(&run, 1, "1 image stream skipped for a malformed policy annotation");
+        fails(&run, 1, "1 image stream skipped: a policy annotation is malformed or could not be read");
         let warnings: Vec<&str> = run
             .stderr
             .lines()
@@ -236,7 +236,7 @@ fn a_malformed_stream_is_left_alone_while_the_others_are_pruned() {
     annotate_stream(&h, NS, "myapp", &[("keep", "abc")]);
     annotate_stream(&h, NS, "frontend", &[("keep", "2")]);
     let run = h.run(&["prune", "--policy", "--yes"]);
-    fails(&run, 1, "skipped for a malformed policy annotation");
+    fails(&run, 1, "skipped: a policy annotation is malformed or could not be read");
     assert_eq!(h.tags("myapp").len(), 22, "untouched");
     assert_eq!(h.tags("frontend").len(), 8 - 2, "v1.2.0 and v1.0.0 deleted");
 }
@@ -283,7 +283,7 @@ fn a_namespace_that_cannot_be_read_is_not_assumed_to_say_nothing() {
     cmd.env("KUBECONFIG", &path)
         .args(["prune", "--policy", "--keep", "5", "--yes", "--ignore-in-use"]);
     let run = harness::run(cmd, Duration::from_secs(60));
-    fails(&run, 1, "skipped for a malformed policy annotation");
+    fails(&run, 1, "skipped: a policy annotation is malformed or could not be read");
     assert!(
         run.stderr.contains("policy annotations cannot be read: forbidden (403): you may not get namespaces"),
         "{}",
@@ -415,7 +415,7 @@ fn writes_refuse_without_a_terminal_and_dry_run_writes_nothing() {
     let h = Harness::seed();
     let run = h.run(&["policy", "set", "myapp", "--keep", "3"]);
     fails(&run, 3, "refusing to write 1 annotation change without confirmation");
-    assert!(run.stderr.contains("prunetags.openshift.io/keep: (none) → \"3\""), "{}", run.stderr);
+    assert!(run.stdout.contains("prunetags.openshift.io/keep: (none) → \"3\""), "{}", run.stdout);
     let run = h.run(&["pin", "myapp:v2.0.3"]);
     fails(&run, 3, "--yes");
     let run = h.run(&["pin", "myapp:v2.0.3", "--dry-run"]);

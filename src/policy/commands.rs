@@ -181,7 +181,8 @@ async fn write_annotations(
             _ => output::json(&doc)?,
         })?;
     } else {
-        eprint!("{text}");
+        // The changes are the plan: on stdout, as prune's table is.
+        print(&text)?;
     }
     if confirm.dry_run {
         eprintln!("Dry run: nothing was changed.");
