@@ -270,7 +270,12 @@ pub struct PolicySetArgs {
     #[arg(help_heading = "Policy", long, value_name = "BOOL")]
     pub disabled: Option<bool>,
     /// Remove these settings' annotations (comma-separated: keep,match,order,...).
-    #[arg(help_heading = "Policy", long, value_name = "SETTING,...", value_delimiter = ',')]
+    #[arg(
+        help_heading = "Policy",
+        long,
+        value_name = "SETTING,...",
+        value_delimiter = ','
+    )]
     pub unset: Vec<String>,
     #[command(flatten)]
     pub confirm: WriteConfirm,
@@ -564,7 +569,9 @@ impl Cli {
             },
             CommandArgs::Pin(a) => pin_config(a, false)?,
             CommandArgs::Unpin(a) => pin_config(a, true)?,
-            CommandArgs::Policy(PolicyCommand::Show(a)) => Command::PolicyShow { streams: a.streams },
+            CommandArgs::Policy(PolicyCommand::Show(a)) => {
+                Command::PolicyShow { streams: a.streams }
+            }
             CommandArgs::Policy(PolicyCommand::Set(a)) => policy_set_config(a)?,
             CommandArgs::Completion(a) => Command::Completion(a.shell),
             CommandArgs::Man => Command::Man,

@@ -143,14 +143,9 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     if nothing_to_do || p.dry_run {
         let freed = freed_by(&accounting, &plan);
         match out {
-            Out::Document => print_document(
-                cfg,
-                &plan,
-                true,
-                (freed, space),
-                None,
-                &policies.skipped,
-            )?,
+            Out::Document => {
+                print_document(cfg, &plan, true, (freed, space), None, &policies.skipped)?
+            }
             Out::Names => print(&names(
                 plan.deletions().map(|(s, t, _)| (s.name.as_str(), t)),
             ))?,
@@ -449,7 +444,8 @@ async fn apply(
     opts: &ApplyOptions,
 ) -> Result<ApplyReport> {
     let fresh = gather(cluster, scope, cfg.selector.as_deref(), p).await?;
-    let policies = policy::stage::resolve(cluster, scope, p, &fresh.planned, Timestamp::now()).await;
+    let policies =
+        policy::stage::resolve(cluster, scope, p, &fresh.planned, Timestamp::now()).await;
     let fresh_plan = policies.build(&fresh.planned, &fresh.context);
     let mut decided = Vec::new();
     let mut deletions = Vec::new();

@@ -21,7 +21,9 @@ const P: &str = "prunetags.openshift.io/";
 type Perm = (String, String, String);
 
 fn docs(file: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deploy")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     serde_yaml::Deserializer::from_str(&text)
         .map(|d| serde::Deserialize::deserialize(d).unwrap())
@@ -65,7 +67,16 @@ fn cronjob_args(docs: &[Value]) -> Vec<String> {
 /// The seed plus a second team's namespace, with policies on streams and namespaces.
 fn cluster_with_policies(rules: Vec<Rule>) -> Harness {
     let h = Harness::seed();
-    h.push_aged(TEAM, "api", &[("1.0.0", 900), ("1.1.0", 800), ("1.2.0", 700), ("1.3.0", 600)]);
+    h.push_aged(
+        TEAM,
+        "api",
+        &[
+            ("1.0.0", 900),
+            ("1.1.0", 800),
+            ("1.2.0", 700),
+            ("1.3.0", 600),
+        ],
+    );
     h.sim.with_store(|s| {
         let mut is = s.get_stream(NS, "myapp").unwrap();
         is.metadata.annotations = Some([(format!("{P}keep"), "5".to_owned())].into());
@@ -73,7 +84,8 @@ fn cluster_with_policies(rules: Vec<Rule>) -> Harness {
         s.update_stream(NS, "myapp", is).unwrap();
         s.annotate_namespace(TEAM, &format!("{P}keep"), Some("2"));
     });
-    h.sim.add_user("sa-token", "system:serviceaccount:x:oc-prunetags", rules);
+    h.sim
+        .add_user("sa-token", "system:serviceaccount:x:oc-prunetags", rules);
     let kubeconfig = std::fs::read_to_string(&h.kubeconfig)
         .unwrap()
         .replace(h.sim.admin_token(), "sa-token");
@@ -124,7 +136,10 @@ fn namespace_recipe_fits_cronjob_yaml_and_adds_only_get_namespaces() {
         BTreeSet::from([(String::new(), "namespaces".into(), "get".into())])
     );
     let sa = find(&base, "ServiceAccount")["metadata"]["name"].as_str();
-    assert_eq!(find(&add, "RoleBinding")["subjects"][0]["name"].as_str(), sa);
+    assert_eq!(
+        find(&add, "RoleBinding")["subjects"][0]["name"].as_str(),
+        sa
+    );
     // Same name: applied after cronjob.yaml, it replaces that CronJob.
     assert_eq!(
         find(&add, "CronJob")["metadata"]["name"].as_str(),
@@ -157,7 +172,11 @@ fn namespace_recipe_is_enough_and_each_permission_is_needed() {
     let r = run(&h, &args, None);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(names_it(&r, &missing), "{}", r.stderr);
-    assert_eq!(h.tags("myapp").len(), 22, "nothing pruned on an unknown default");
+    assert_eq!(
+        h.tags("myapp").len(),
+        22,
+        "nothing pruned on an unknown default"
+    );
 }
 
 // ---- one CronJob for the platform -------------------------------------------------------------
@@ -179,7 +198,13 @@ fn platform_recipe_names_the_right_api_groups_and_fits_together() {
     let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
-        ["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "CronJob"]
+        [
+            "Namespace",
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "CronJob"
+        ]
     );
     // cronjob.yaml's Role without consumer discovery (with -A every namespace is in scope),
     // plus the namespaces' annotations.
@@ -196,7 +221,10 @@ fn platform_recipe_names_the_right_api_groups_and_fits_together() {
     );
     let sa = find(&docs, "ServiceAccount");
     assert_eq!(binding["subjects"][0]["name"], sa["metadata"]["name"]);
-    assert_eq!(binding["subjects"][0]["namespace"], sa["metadata"]["namespace"]);
+    assert_eq!(
+        binding["subjects"][0]["namespace"],
+        sa["metadata"]["namespace"]
+    );
     let args = cronjob_args(&docs);
     assert!(args.contains(&"-A".to_owned()) && args.contains(&"--policy".to_owned()));
 }
@@ -228,6 +256,10 @@ fn platform_recipe_is_enough_and_each_permission_is_needed() {
             r.stdout,
             r.stderr
         );
-        assert!(names_it(&r, missing), "{missing:?} not named:\n{}", r.stderr);
+        assert!(
+            names_it(&r, missing),
+            "{missing:?} not named:\n{}",
+            r.stderr
+        );
     }
 }

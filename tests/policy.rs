@@ -114,7 +114,10 @@ fn with_policy_the_stream_beats_the_namespace_which_beats_the_flags() {
     let h = Harness::seed();
     annotate_namespace(&h, NS, &[("keep", "3"), ("keep-younger-than", "2h")]);
     annotate_stream(&h, NS, "myapp", &[("keep", "10")]);
-    let doc = dry(&h, &["--policy", "--keep", "5", "--keep-younger-than", "30m"]);
+    let doc = dry(
+        &h,
+        &["--policy", "--keep", "5", "--keep-younger-than", "30m"],
+    );
 
     let myapp = stream(&doc, NS, "myapp");
     assert_eq!(myapp["policy"]["keep"]["value"], 10);
@@ -145,7 +148,11 @@ fn without_policy_the_flags_win_and_the_plan_carries_no_policy() {
     annotate_stream(&h, NS, "myapp", &[("keep", "2"), ("match", "v2\\.0\\..*")]);
     let doc = dry(&h, &["--keep", "5"]);
     let myapp = stream(&doc, NS, "myapp");
-    assert_eq!(deletes(myapp).len(), 16, "the seed's --keep 5, annotations ignored");
+    assert_eq!(
+        deletes(myapp).len(),
+        16,
+        "the seed's --keep 5, annotations ignored"
+    );
     assert!(myapp.get("policy").is_none(), "{myapp}");
     // Not one namespace read: without --policy its annotations are not consulted.
     assert_eq!(namespace_reads(&h), Vec::<String>::new());
@@ -164,7 +171,11 @@ fn the_table_says_which_policy_applied_and_where_each_value_came_from() {
         "{}",
         run.stdout
     );
-    assert!(run.stderr.contains("would delete 18 tags"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("would delete 18 tags"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -173,8 +184,16 @@ fn with_policy_a_stream_that_says_nothing_keeps_everything() {
     annotate_stream(&h, NS, "myapp", &[("keep", "20")]);
     let run = h.run(&["prune", "--policy", "--yes"]);
     run.assert_ok();
-    assert_eq!(h.tags("myapp").len(), 22 - 1, "only v2.0.1, the 21st version");
-    assert_eq!(h.tags("frontend").len(), 8, "no keep anywhere: nothing deleted");
+    assert_eq!(
+        h.tags("myapp").len(),
+        22 - 1,
+        "only v2.0.1, the 21st version"
+    );
+    assert_eq!(
+        h.tags("frontend").len(),
+        8,
+        "no keep anywhere: nothing deleted"
+    );
 }
 
 // ---- malformed --------------------------------------------------------------------------------
@@ -199,8 +218,20 @@ fn every_malformed_value_skips_that_stream_with_one_warning_and_exit_1() {
             is.metadata.resource_version = None;
             s.update_stream(NS, "frontend", is).unwrap();
         });
-        let run = h.run(&["prune", "--policy", "--keep", "5", "--dry-run", "-o", "json"]);
-        fails(&run, 1, "1 image stream skipped: a policy annotation is malformed or could not be read");
+        let run = h.run(&[
+            "prune",
+            "--policy",
+            "--keep",
+            "5",
+            "--dry-run",
+            "-o",
+            "json",
+        ]);
+        fails(
+            &run,
+            1,
+            "1 image stream skipped: a policy annotation is malformed or could not be read",
+        );
         let warnings: Vec<&str> = run
             .stderr
             .lines()
@@ -225,7 +256,11 @@ fn every_malformed_value_skips_that_stream_with_one_warning_and_exit_1() {
             "never a fallback plan for the skipped stream"
         );
         assert_eq!(doc["skippedStreams"][0]["reason"], "malformed");
-        assert_eq!(deletes(stream(&doc, NS, "myapp")).len(), 16, "the others are planned");
+        assert_eq!(
+            deletes(stream(&doc, NS, "myapp")).len(),
+            16,
+            "the others are planned"
+        );
     }
     assert_eq!(writes(&h), Vec::<String>::new());
 }
@@ -236,7 +271,11 @@ fn a_malformed_stream_is_left_alone_while_the_others_are_pruned() {
     annotate_stream(&h, NS, "myapp", &[("keep", "abc")]);
     annotate_stream(&h, NS, "frontend", &[("keep", "2")]);
     let run = h.run(&["prune", "--policy", "--yes"]);
-    fails(&run, 1, "skipped: a policy annotation is malformed or could not be read");
+    fails(
+        &run,
+        1,
+        "skipped: a policy annotation is malformed or could not be read",
+    );
     assert_eq!(h.tags("myapp").len(), 22, "untouched");
     assert_eq!(h.tags("frontend").len(), 8 - 2, "v1.2.0 and v1.0.0 deleted");
 }
@@ -280,12 +319,24 @@ fn a_namespace_that_cannot_be_read_is_not_assumed_to_say_nothing() {
     )
     .unwrap();
     let mut cmd = h.command();
-    cmd.env("KUBECONFIG", &path)
-        .args(["prune", "--policy", "--keep", "5", "--yes", "--ignore-in-use"]);
+    cmd.env("KUBECONFIG", &path).args([
+        "prune",
+        "--policy",
+        "--keep",
+        "5",
+        "--yes",
+        "--ignore-in-use",
+    ]);
     let run = harness::run(cmd, Duration::from_secs(60));
-    fails(&run, 1, "skipped: a policy annotation is malformed or could not be read");
+    fails(
+        &run,
+        1,
+        "skipped: a policy annotation is malformed or could not be read",
+    );
     assert!(
-        run.stderr.contains("policy annotations cannot be read: forbidden (403): you may not get namespaces"),
+        run.stderr.contains(
+            "policy annotations cannot be read: forbidden (403): you may not get namespaces"
+        ),
         "{}",
         run.stderr
     );
@@ -331,8 +382,21 @@ fn a_namespace_can_disable_and_a_stream_can_opt_back_in() {
 fn all_namespaces_with_mixed_policies() {
     let h = Harness::seed();
     let team = "team-b";
-    h.push_aged(team, "api", &[("1.0.0", 900), ("1.1.0", 800), ("1.2.0", 700), ("1.3.0", 600)]);
-    h.push_aged(team, "web", &[("2.0.0", 900), ("2.1.0", 800), ("2.2.0", 700)]);
+    h.push_aged(
+        team,
+        "api",
+        &[
+            ("1.0.0", 900),
+            ("1.1.0", 800),
+            ("1.2.0", 700),
+            ("1.3.0", 600),
+        ],
+    );
+    h.push_aged(
+        team,
+        "web",
+        &[("2.0.0", 900), ("2.1.0", 800), ("2.2.0", 700)],
+    );
     annotate_namespace(&h, team, &[("keep", "1")]);
     annotate_stream(&h, team, "web", &[("keep", "2")]);
     annotate_stream(&h, NS, "myapp", &[("keep", "19")]);
@@ -360,11 +424,23 @@ fn policy_set_then_show_round_trips() {
     let h = Harness::seed();
     annotate_namespace(&h, NS, &[("keep-younger-than", "3d")]);
     let run = h.run(&[
-        "policy", "set", "myapp", "--keep", "4", "--match", "v2\\..*", "--keep-revisions", "1",
+        "policy",
+        "set",
+        "myapp",
+        "--keep",
+        "4",
+        "--match",
+        "v2\\..*",
+        "--keep-revisions",
+        "1",
         "--yes",
     ]);
     run.assert_ok();
-    assert!(run.stderr.contains("Wrote 3 annotation changes"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Wrote 3 annotation changes"),
+        "{}",
+        run.stderr
+    );
     let patches: Vec<_> = h
         .sim
         .requests()
@@ -372,7 +448,11 @@ fn policy_set_then_show_round_trips() {
         .filter(|r| r.method == "PATCH")
         .collect();
     assert_eq!(patches.len(), 1);
-    assert!(patches[0].path.ends_with("/imagestreams/myapp"), "{}", patches[0].path);
+    assert!(
+        patches[0].path.ends_with("/imagestreams/myapp"),
+        "{}",
+        patches[0].path
+    );
 
     let show = h.run(&["policy", "show", "myapp", "-o", "json"]);
     show.assert_ok();
@@ -388,15 +468,35 @@ fn policy_set_then_show_round_trips() {
     let table = h.run(&["policy", "show"]);
     table.assert_ok();
     let row = table.stdout.lines().find(|l| l.contains("myapp")).unwrap();
-    assert!(row.contains("4 (imagestream)") && row.contains("72h (namespace)"), "{row}");
+    assert!(
+        row.contains("4 (imagestream)") && row.contains("72h (namespace)"),
+        "{row}"
+    );
 
     // --unset removes what set wrote; the same values again change nothing.
-    h.run(&["policy", "set", "myapp", "--unset", "match,keep-revisions", "--yes"])
-        .assert_ok();
+    h.run(&[
+        "policy",
+        "set",
+        "myapp",
+        "--unset",
+        "match,keep-revisions",
+        "--yes",
+    ])
+    .assert_ok();
     let again = h.run(&["policy", "set", "myapp", "--keep", "4", "--yes"]);
     again.assert_ok();
-    assert!(again.stderr.contains("Nothing to change"), "{}", again.stderr);
-    let a = h.sim.image_stream(NS, "myapp").unwrap().metadata.annotations.unwrap();
+    assert!(
+        again.stderr.contains("Nothing to change"),
+        "{}",
+        again.stderr
+    );
+    let a = h
+        .sim
+        .image_stream(NS, "myapp")
+        .unwrap()
+        .metadata
+        .annotations
+        .unwrap();
     assert_eq!(a.get(&format!("{P}keep")).map(String::as_str), Some("4"));
     assert!(!a.contains_key(&format!("{P}match")));
 }
@@ -414,8 +514,17 @@ fn policy_show_fails_on_a_malformed_stream() {
 fn writes_refuse_without_a_terminal_and_dry_run_writes_nothing() {
     let h = Harness::seed();
     let run = h.run(&["policy", "set", "myapp", "--keep", "3"]);
-    fails(&run, 3, "refusing to write 1 annotation change without confirmation");
-    assert!(run.stdout.contains("prunetags.openshift.io/keep: (none) → \"3\""), "{}", run.stdout);
+    fails(
+        &run,
+        3,
+        "refusing to write 1 annotation change without confirmation",
+    );
+    assert!(
+        run.stdout
+            .contains("prunetags.openshift.io/keep: (none) → \"3\""),
+        "{}",
+        run.stdout
+    );
     let run = h.run(&["pin", "myapp:v2.0.3"]);
     fails(&run, 3, "--yes");
     let run = h.run(&["pin", "myapp:v2.0.3", "--dry-run"]);
@@ -441,7 +550,11 @@ fn policy_set_without_patch_says_which_verb_is_missing() {
     cmd.env("KUBECONFIG", &path)
         .args(["policy", "set", "myapp", "--keep", "3", "--yes"]);
     let run = harness::run(cmd, Duration::from_secs(60));
-    fails(&run, 1, "you may not patch imagestreams in namespace \"mynamespace\"");
+    fails(
+        &run,
+        1,
+        "you may not patch imagestreams in namespace \"mynamespace\"",
+    );
 }
 
 // ---- pin / unpin ------------------------------------------------------------------------------
@@ -454,7 +567,11 @@ fn a_pushed_tag_is_pinned_on_its_stream_and_unpinned() {
         .env("KUBECONFIG", &h.kubeconfig)
         .env_remove("HTTPS_PROXY")
         .env_remove("https_proxy")
-        .args(["annotate", "istag/myapp:v2.0.3", "prunetags.openshift.io/keep=true"])
+        .args([
+            "annotate",
+            "istag/myapp:v2.0.3",
+            "prunetags.openshift.io/keep=true",
+        ])
         .output()
         .unwrap();
     assert!(!kubectl.status.success());
@@ -464,24 +581,47 @@ fn a_pushed_tag_is_pinned_on_its_stream_and_unpinned() {
         String::from_utf8_lossy(&kubectl.stderr)
     );
 
-    h.run(&["pin", "myapp:v2.0.3", "myapp:v2.0.4", "--yes"]).assert_ok();
+    h.run(&["pin", "myapp:v2.0.3", "myapp:v2.0.4", "--yes"])
+        .assert_ok();
     let doc = dry(&h, &["--keep", "5", "myapp"]);
     let myapp = stream(&doc, NS, "myapp");
     assert_eq!(deletes(myapp).len(), 14);
     assert!(!deletes(myapp).contains(&"v2.0.3".to_owned()));
 
     h.run(&["unpin", "myapp:v2.0.4", "--yes"]).assert_ok();
-    let a = h.sim.image_stream(NS, "myapp").unwrap().metadata.annotations.unwrap();
-    assert_eq!(a.get(&format!("{P}pinned")).map(String::as_str), Some("v2.0.3"));
+    let a = h
+        .sim
+        .image_stream(NS, "myapp")
+        .unwrap()
+        .metadata
+        .annotations
+        .unwrap();
+    assert_eq!(
+        a.get(&format!("{P}pinned")).map(String::as_str),
+        Some("v2.0.3")
+    );
     h.run(&["unpin", "myapp:v2.0.3", "--yes"]).assert_ok();
-    let a = h.sim.image_stream(NS, "myapp").unwrap().metadata.annotations.unwrap_or_default();
-    assert!(!a.contains_key(&format!("{P}pinned")), "an empty list is removed");
+    let a = h
+        .sim
+        .image_stream(NS, "myapp")
+        .unwrap()
+        .metadata
+        .annotations
+        .unwrap_or_default();
+    assert!(
+        !a.contains_key(&format!("{P}pinned")),
+        "an empty list is removed"
+    );
 }
 
 #[test]
 fn pin_refuses_a_tag_the_stream_does_not_have() {
     let h = Harness::seed();
     let run = h.run(&["pin", "myapp:v9.9.9", "--yes"]);
-    fails(&run, 1, "image stream mynamespace/myapp has no tag \"v9.9.9\"");
+    fails(
+        &run,
+        1,
+        "image stream mynamespace/myapp has no tag \"v9.9.9\"",
+    );
     assert_eq!(writes(&h), Vec::<String>::new());
 }

@@ -162,7 +162,10 @@ async fn write_annotations(
     for (stream, tags) in targets {
         let is = get(&api, stream, &ctx("get")).await?;
         let wanted = edit(&is, tags)?;
-        planned.push((stream.clone(), changes(is.metadata.annotations.as_ref(), &wanted)));
+        planned.push((
+            stream.clone(),
+            changes(is.metadata.annotations.as_ref(), &wanted),
+        ));
     }
     // show
     let text = show_changes(ns, &planned);
@@ -220,8 +223,8 @@ async fn write_annotations(
             }});
             let pp = PatchParams::default();
             let patch = Patch::Merge(&body);
-            let (res, _) = with_retries(RetryPolicy::default(), || api.patch(stream, &pp, &patch))
-            .await;
+            let (res, _) =
+                with_retries(RetryPolicy::default(), || api.patch(stream, &pp, &patch)).await;
             match res {
                 Ok(_) => break,
                 Err(kube::Error::Api(s)) if s.code == 409 && attempt < CONFLICT_RETRIES => continue,
@@ -252,8 +255,11 @@ fn show_changes(ns: &str, planned: &[(String, Vec<Change>)]) -> String {
             out.push_str(&format!(
                 "{ns}/imagestream/{stream}: {}: {} → {}\n",
                 c.annotation,
-                c.from.as_deref().map_or("(none)".to_owned(), |v| format!("{v:?}")),
-                c.to.as_deref().map_or("(removed)".to_owned(), |v| format!("{v:?}")),
+                c.from
+                    .as_deref()
+                    .map_or("(none)".to_owned(), |v| format!("{v:?}")),
+                c.to.as_deref()
+                    .map_or("(removed)".to_owned(), |v| format!("{v:?}")),
             ));
         }
     }
@@ -335,7 +341,8 @@ fn rows(resolver: &Resolver, streams: &[ImageStream], now: Timestamp) -> Vec<Sho
         .iter()
         .map(|s| {
             let a = s.metadata.annotations.as_ref();
-            let pinned = super::pinned_list(a.and_then(|a| a.get(PINNED_ANNOTATION)).map(|v| v.as_str()));
+            let pinned =
+                super::pinned_list(a.and_then(|a| a.get(PINNED_ANNOTATION)).map(|v| v.as_str()));
             let (policy, problem) = match resolver.decide(s.namespace(), a, now) {
                 Decision::Plan(_, e) | Decision::Disabled(e) => (Some(*e), None),
                 Decision::Malformed { on, problem } => (None, Some(ShownProblem { on, problem })),
@@ -391,10 +398,8 @@ pub fn wanted_annotations(
     set: &[(super::Key, String)],
     unset: &[super::Key],
 ) -> BTreeMap<String, Option<String>> {
-    let mut out: BTreeMap<String, Option<String>> = unset
-        .iter()
-        .map(|k| (k.annotation(), None))
-        .collect();
+    let mut out: BTreeMap<String, Option<String>> =
+        unset.iter().map(|k| (k.annotation(), None)).collect();
     for (k, v) in set {
         out.insert(format!("{PREFIX}{}", k.name()), Some(v.clone()));
     }

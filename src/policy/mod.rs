@@ -171,7 +171,14 @@ impl Effective {
     /// `keep 3 from imagestream annotation`, one per setting, in [`KEYS`] order.
     pub fn lines(&self) -> Vec<String> {
         KEYS.into_iter()
-            .map(|k| format!("{} {} from {}", k.name(), self.value_text(k), self.source(k)))
+            .map(|k| {
+                format!(
+                    "{} {} from {}",
+                    k.name(),
+                    self.value_text(k),
+                    self.source(k)
+                )
+            })
             .collect()
     }
 
@@ -181,7 +188,14 @@ impl Effective {
         KEYS.into_iter()
             .filter(|&k| k != Key::Disabled)
             .filter(|&k| !(self.source(k) == Source::Default && self.value_text(k) == "none"))
-            .map(|k| format!("{} {} from {}", k.name(), self.value_text(k), self.source(k)))
+            .map(|k| {
+                format!(
+                    "{} {} from {}",
+                    k.name(),
+                    self.value_text(k),
+                    self.source(k)
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -197,7 +211,10 @@ impl Effective {
                 .keep_younger_than
                 .value
                 .map_or_else(|| "0".to_owned(), format_duration),
-            Key::KeepRevisions => self.keep_revisions.value.map_or_else(none, |n| n.to_string()),
+            Key::KeepRevisions => self
+                .keep_revisions
+                .value
+                .map_or_else(none, |n| n.to_string()),
             Key::Disabled => self.disabled.value.to_string(),
         }
     }
@@ -265,7 +282,10 @@ pub fn merge(layers: &[(Source, &Layer)], annotations: bool) -> Effective {
         ),
         keep_younger_than: pick(
             layers,
-            |l| l.keep_younger_than.map(|d| Some(d).filter(|d| !d.is_zero())),
+            |l| {
+                l.keep_younger_than
+                    .map(|d| Some(d).filter(|d| !d.is_zero()))
+            },
             d.keep_younger_than,
         ),
         keep_revisions: pick(layers, |l| l.keep_revisions, None),
@@ -336,14 +356,12 @@ pub fn parse(annotations: &BTreeMap<String, String>) -> Result<Layer, Problem> {
                 layer.keep = Some(Some(n));
             }
             Key::KeepRevisions => {
-                let n = count(v)
-                    .ok_or_else(|| bad("is not a number of revisions (0 or more)"))?;
+                let n = count(v).ok_or_else(|| bad("is not a number of revisions (0 or more)"))?;
                 layer.keep_revisions = Some(Some(n));
             }
             Key::Match => {
-                TagSelector::regex(v).map_err(|e| {
-                    bad(&format!("is not a valid regex: {}", last_line(&e)))
-                })?;
+                TagSelector::regex(v)
+                    .map_err(|e| bad(&format!("is not a valid regex: {}", last_line(&e))))?;
                 layer.match_regex = Some(v.to_owned());
             }
             Key::Order => {
@@ -460,7 +478,13 @@ impl Resolver {
         };
         let defaults = Layer::defaults();
         let eff = merge(
-            &layers(self.with_policy, &defaults, &self.flags, &namespace, &stream),
+            &layers(
+                self.with_policy,
+                &defaults,
+                &self.flags,
+                &namespace,
+                &stream,
+            ),
             self.with_policy,
         );
         if eff.disabled.value {
