@@ -529,7 +529,7 @@ pub struct Prune {
     /// `--policy`: the annotations win over the flags.
     pub policy: bool,
     /// The settings given as flags (not the defaults), for the policy's sources.
-    pub flags: crate::policy::Layer,
+    pub flags: Box<crate::policy::Layer>,
 }
 
 /// Everything the program needs, free of clap.
@@ -730,14 +730,14 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
             .filter(|n| !n.is_empty())
             .collect::<Vec<_>>()
     });
-    let flags = crate::policy::Layer {
+    let flags = Box::new(crate::policy::Layer {
         keep: a.keep.map(|n| Some(n as usize)),
         match_regex: a.match_regex.clone(),
         order: a.order.map(order_of),
         keep_younger_than: given_age.map(|_| keep_younger_than.unwrap_or_default()),
         keep_revisions: a.keep_revisions.map(Some),
         disabled: None,
-    };
+    });
     Ok(Prune {
         policy: a.policy,
         flags,

@@ -436,9 +436,19 @@ mod tests {
         let c = candidates(&[""]);
         assert_eq!(
             c,
-            ["list", "describe", "prune", "usage", "completion", ":4"]
+            [
+                "list",
+                "describe",
+                "prune",
+                "usage",
+                "pin",
+                "unpin",
+                "policy",
+                "completion",
+                ":4"
+            ]
         );
-        assert_eq!(candidates(&["p"]), ["prune", ":4"]);
+        assert_eq!(candidates(&["p"]), ["prune", "pin", "policy", ":4"]);
         assert_eq!(candidates(&[]), candidates(&[""]));
     }
 

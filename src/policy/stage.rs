@@ -54,7 +54,7 @@ pub async fn resolve(
     };
     let resolver = Resolver {
         with_policy: p.policy,
-        flags: p.flags.clone(),
+        flags: (*p.flags).clone(),
         namespaces,
         ignore_in_use: p.ignore_in_use,
     };
