@@ -406,6 +406,10 @@ Protected, and reported as the reason a tag is kept:
     the stream's annotation prunetags.openshift.io/pinned (comma-separated).
 What cannot be checked is a warning, and --yes then refuses unless --ignore-in-use.
 
+With --policy each stream's annotations prunetags.openshift.io/keep, match, order,
+keep-younger-than, keep-revisions and disabled win over its namespace's, which win over the
+flags; a malformed one skips that stream (a warning; exit 1). `policy show` prints them.
+
 After the confirmation the state is read again: only tags the same rules still delete, with
 the same image in the same stream, are deleted, each decided again on the watched stream
 right before its DELETE. SIGINT/SIGTERM stops new requests; the report is still printed.
@@ -413,7 +417,8 @@ right before its DELETE. SIGINT/SIGTERM stops new requests; the report is still 
 Examples:
   oc prunetags prune --keep 5 -l application=myapp --dry-run
   oc prunetags prune myapp --keep 5 --keep-younger-than 96h
-  oc prunetags prune --keep 10 --yes -o json      # unattended, e.g. in a CronJob";
+  oc prunetags prune --keep 10 --yes -o json      # unattended, e.g. in a CronJob
+  oc prunetags prune -A --policy --keep 10 --yes  # each stream's own rules, 10 by default";
 
 #[derive(Debug, Args)]
 pub struct ListArgs {

@@ -625,3 +625,58 @@ fn pin_refuses_a_tag_the_stream_does_not_have() {
     );
     assert_eq!(writes(&h), Vec::<String>::new());
 }
+
+// ---- between the plan and the DELETEs --------------------------------------------------------
+
+#[test]
+fn a_stream_disabled_during_the_deletes_keeps_its_remaining_tags() {
+    let h = Harness::seed();
+    // The newest stale version is deleted first; right then the team disables the stream.
+    h.sim
+        .on_request("DELETE", "imagestreamtags/myapp:v2.1.3", |s| {
+            let mut is = s.get_stream(NS, "myapp").unwrap();
+            is.metadata.annotations = Some([(format!("{P}disabled"), "true".to_owned())].into());
+            is.metadata.resource_version = None;
+            s.update_stream(NS, "myapp", is).unwrap();
+        });
+    let run = h.run(&[
+        "prune",
+        "myapp",
+        "--policy",
+        "--keep",
+        "5",
+        "--yes",
+        "--concurrency",
+        "1",
+        "-o",
+        "json",
+    ]);
+    run.assert_ok();
+    let doc = json(&run);
+    let outcomes: Vec<(String, String)> = doc["result"]["deletions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["outcome"].as_str().unwrap_or_default().to_owned(),
+                d["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    // DELETEs already decided before the watch event arrives go ahead (the window README's
+    // "Between the confirmation and the DELETEs" describes); every later one is kept, and says why.
+    let deleted = outcomes.iter().filter(|(o, _)| o == "deleted").count();
+    let skipped: Vec<&(String, String)> = outcomes.iter().filter(|(o, _)| o == "skipped").collect();
+    assert!(deleted >= 1 && !skipped.is_empty(), "{outcomes:?}");
+    assert_eq!(deleted + skipped.len(), 16);
+    assert!(
+        skipped
+            .iter()
+            .all(|(_, why)| why.contains("its policy now says disabled")),
+        "{outcomes:?}"
+    );
+    // Deleted newest stale first: the oldest, v2.0.1, is decided last and kept.
+    assert!(h.tags("myapp").contains(&"v2.0.1".to_owned()));
+    assert_eq!(h.tags("myapp").len(), 22 - deleted);
+}
