@@ -61,6 +61,9 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a 
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "usage" -d 'Registry space per image stream, tag and revision; layers shared between images count once'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "restore" -d 'Bring back tags a prune deleted, from its journal, while their images still exist'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "journal" -d 'The journals prune writes before deleting: list them, or show one'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "pin" -d 'Pin tags: prune never deletes them (the stream\'s prunetags.openshift.io/pinned annotation)'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "unpin" -d 'Unpin tags pinned with `pin`'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "policy" -d 'Show or set the retention policy annotations of image streams (see prune --policy)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish or powershell'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
@@ -156,7 +159,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand desc
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep -d 'How many of the newest versions to keep in each image stream (at least 1). Names of one version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer than the oldest kept release are kept, older ones are deleted' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l match -d 'Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the versions (default: every semantic version, optional leading v)' -r
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l order -d 'How to tell the newest: semver precedence (only versions are candidates), or created: the time of each tag\'s current image, which makes every --match tag a candidate (pr-123, build-456)' -r -f -a "semver\t''
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l order -d 'How to tell the newest: semver precedence (only versions are candidates), or created: the time of each tag\'s current image, which makes every --match tag a candidate (pr-123, build-456). (default: semver)' -r -f -a "semver\t''
 created\t''"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep-younger-than -d 'Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m; 0 turns it off). The default is oc adm prune\'s 60m' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l consumers -d 'Namespaces that pull images from the pruned one (comma-separated); their workloads and spec tags protect too. Given, it replaces the discovery through image-puller RoleBindings' -r
@@ -189,6 +192,7 @@ yaml\t''
 name\t''"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l ignore-in-use -d 'Delete tags even when a workload uses one of their images'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l policy -d 'Apply each image stream\'s own policy annotations (prunetags.openshift.io/keep, match, order, keep-younger-than, keep-revisions, disabled), then its namespace\'s; the flags only give the defaults. Without it the flags are the policy'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l dry-run -d 'Show the plan and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s y -l yes -d 'Delete without asking (required when there is no terminal, e.g. in a CronJob)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
@@ -388,6 +392,173 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand jour
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l dry-run -d 'Show the changes and stop: nothing is written'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s y -l yes -d 'Write without asking (required when there is no terminal)'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l dry-run -d 'Show the changes and stop: nothing is written'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s y -l yes -d 'Write without asking (required when there is no terminal)'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -f -a "show" -d 'The policy `prune --policy` applies to each image stream, and where each value comes from'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -f -a "set" -d 'Write policy annotations on an image stream (a merge PATCH: needs patch on imagestreams)'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l keep -d 'prunetags.openshift.io/keep: how many of the newest versions to keep' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l match -d 'prunetags.openshift.io/match: only tags whose whole name matches REGEX' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l order -d 'prunetags.openshift.io/order: semver or created' -r -f -a "semver\t''
+created\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l keep-younger-than -d 'prunetags.openshift.io/keep-younger-than: a duration (96h, 7d; 0 turns it off)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l keep-revisions -d 'prunetags.openshift.io/keep-revisions: trim kept tags\' history to N revisions' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l disabled -d 'prunetags.openshift.io/disabled: true never prunes the stream' -r -f -a "true\t''
+false\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l unset -d 'Remove these settings\' annotations (comma-separated: keep,match,order,...)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the changes and stop: nothing is written'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s y -l yes -d 'Write without asking (required when there is no terminal)'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r

@@ -62,6 +62,19 @@ pub async fn run(cfg: Config) -> Result<()> {
             usage(&cfg, &cluster, streams, shape, palette).await
         }
         Command::Restore(r) => crate::restore::run(&cfg, &cluster, r, palette).await,
+        Command::Pin {
+            targets,
+            unpin,
+            confirm,
+        } => crate::policy::commands::pin(&cfg, &cluster, targets, *unpin, *confirm).await,
+        Command::PolicyShow { streams } => {
+            crate::policy::commands::show(&cfg, &cluster, streams, palette).await
+        }
+        Command::PolicySet {
+            stream,
+            annotations,
+            confirm,
+        } => crate::policy::commands::set(&cfg, &cluster, stream, annotations, *confirm).await,
         Command::Completion(_) | Command::Man | Command::Journal(_) => Ok(()),
     }
 }

@@ -188,6 +188,13 @@ pub enum CommandArgs {
     Restore(RestoreArgs),
     /// The journals prune writes before deleting: list them, or show one.
     Journal(JournalArgs),
+    /// Pin tags: prune never deletes them (the stream's prunetags.openshift.io/pinned annotation).
+    Pin(PinArgs),
+    /// Unpin tags pinned with `pin`.
+    Unpin(PinArgs),
+    /// Show or set the retention policy annotations of image streams (see prune --policy).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Print a shell completion script: bash, zsh, fish or powershell.
     #[command(after_help = COMPLETION_AFTER_HELP)]
     Completion(CompletionArgs),
@@ -205,6 +212,79 @@ Examples:
 `kubectl prunetags <TAB>` and `oc prunetags <TAB>` complete through the helper
 scripts kubectl_complete-prunetags / oc_complete-prunetags (in completions/ and the
 release archive): put them on PATH next to the plugin.";
+
+#[derive(Debug, Args)]
+pub struct PinArgs {
+    /// The tags, as STREAM:TAG (pushed tags too: the pin lives on the stream, not the spec tag).
+    #[arg(required = true, value_name = "STREAM:TAG")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub confirm: WriteConfirm,
+}
+
+/// Confirming an annotation write.
+#[derive(Debug, Args)]
+pub struct WriteConfirm {
+    /// Show the changes and stop: nothing is written.
+    #[arg(help_heading = "Confirmation", long)]
+    pub dry_run: bool,
+    /// Write without asking (required when there is no terminal).
+    #[arg(
+        help_heading = "Confirmation",
+        short = 'y',
+        long,
+        conflicts_with = "dry_run"
+    )]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// The policy `prune --policy` applies to each image stream, and where each value comes from.
+    Show(PolicyShowArgs),
+    /// Write policy annotations on an image stream (a merge PATCH: needs patch on imagestreams).
+    Set(PolicySetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyShowArgs {
+    /// Image streams to show (default: all that match the selector).
+    pub streams: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// The image stream.
+    pub stream: String,
+    /// prunetags.openshift.io/keep: how many of the newest versions to keep.
+    #[arg(help_heading = "Policy", long, value_name = "N", allow_negative_numbers = true, value_parser = positive)]
+    pub keep: Option<u32>,
+    /// prunetags.openshift.io/match: only tags whose whole name matches REGEX.
+    #[arg(help_heading = "Policy", long = "match", value_name = "REGEX")]
+    pub match_regex: Option<String>,
+    /// prunetags.openshift.io/order: semver or created.
+    #[arg(help_heading = "Policy", long, value_name = "ORDER", value_enum)]
+    pub order: Option<OrderArg>,
+    /// prunetags.openshift.io/keep-younger-than: a duration (96h, 7d; 0 turns it off).
+    #[arg(help_heading = "Policy", long, value_name = "DURATION")]
+    pub keep_younger_than: Option<String>,
+    /// prunetags.openshift.io/keep-revisions: trim kept tags' history to N revisions.
+    #[arg(help_heading = "Policy", long, value_name = "N")]
+    pub keep_revisions: Option<usize>,
+    /// prunetags.openshift.io/disabled: true never prunes the stream.
+    #[arg(help_heading = "Policy", long, value_name = "BOOL")]
+    pub disabled: Option<bool>,
+    /// Remove these settings' annotations (comma-separated: keep,match,order,...).
+    #[arg(
+        help_heading = "Policy",
+        long,
+        value_name = "SETTING,...",
+        value_delimiter = ','
+    )]
+    pub unset: Vec<String>,
+    #[command(flatten)]
+    pub confirm: WriteConfirm,
+}
 
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
@@ -325,17 +405,13 @@ pub struct PruneArgs {
     /// How to tell the newest: semver precedence (only versions are candidates), or created:
     /// the time of each tag's current image, which makes every --match tag a candidate
     /// (pr-123, build-456).
-    #[arg(help_heading = "Selection", long, value_name = "ORDER", value_enum, default_value_t = OrderArg::Semver)]
-    pub order: OrderArg,
+    /// (default: semver)
+    #[arg(help_heading = "Selection", long, value_name = "ORDER", value_enum)]
+    pub order: Option<OrderArg>,
     /// Keep tags whose current image is younger than this (e.g. 96h, 7d, 1h30m; 0 turns it
     /// off). The default is oc adm prune's 60m.
-    #[arg(
-        help_heading = "Protection",
-        long,
-        value_name = "DURATION",
-        default_value = "1h"
-    )]
-    pub keep_younger_than: String,
+    #[arg(help_heading = "Protection", long, value_name = "DURATION")]
+    pub keep_younger_than: Option<String>,
     /// Delete tags even when a workload uses one of their images.
     #[arg(help_heading = "Protection", long)]
     pub ignore_in_use: bool,
@@ -351,6 +427,11 @@ pub struct PruneArgs {
     /// Also trim the history of kept tags to the newest N revisions (needs update on imagestreams/status).
     #[arg(help_heading = "Selection", long, value_name = "N")]
     pub keep_revisions: Option<usize>,
+    /// Apply each image stream's own policy annotations (prunetags.openshift.io/keep, match,
+    /// order, keep-younger-than, keep-revisions, disabled), then its namespace's; the flags
+    /// only give the defaults. Without it the flags are the policy.
+    #[arg(help_heading = "Selection", long)]
+    pub policy: bool,
     /// Show the plan and stop: nothing is written.
     #[arg(help_heading = "Confirmation", long)]
     pub dry_run: bool,
@@ -402,6 +483,10 @@ Protected, and reported as the reason a tag is kept:
     the stream's annotation prunetags.openshift.io/pinned (comma-separated).
 What cannot be checked is a warning, and --yes then refuses unless --ignore-in-use.
 
+With --policy each stream's annotations prunetags.openshift.io/keep, match, order,
+keep-younger-than, keep-revisions and disabled win over its namespace's, which win over the
+flags; a malformed one skips that stream (a warning; exit 1). `policy show` prints them.
+
 After the confirmation the state is read again: only tags the same rules still delete, with
 the same image in the same stream, are deleted, each decided again on the watched stream
 right before its DELETE. SIGINT/SIGTERM stops new requests; the report is still printed.
@@ -409,7 +494,8 @@ right before its DELETE. SIGINT/SIGTERM stops new requests; the report is still 
 Examples:
   oc prunetags prune --keep 5 -l application=myapp --dry-run
   oc prunetags prune myapp --keep 5 --keep-younger-than 96h
-  oc prunetags prune --keep 10 --yes -o json      # unattended, e.g. in a CronJob";
+  oc prunetags prune --keep 10 --yes -o json      # unattended, e.g. in a CronJob
+  oc prunetags prune -A --policy --keep 10 --yes  # each stream's own rules, 10 by default";
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -489,6 +575,21 @@ pub enum Command {
         revisions: bool,
         concurrency: usize,
     },
+    /// `pin`/`unpin STREAM:TAG…`.
+    Pin {
+        targets: Vec<String>,
+        unpin: bool,
+        confirm: crate::policy::commands::Confirm,
+    },
+    PolicyShow {
+        streams: Vec<String>,
+    },
+    /// `policy set`: annotation → value (`None` removes it).
+    PolicySet {
+        stream: String,
+        annotations: std::collections::BTreeMap<String, Option<String>>,
+        confirm: crate::policy::commands::Confirm,
+    },
     Restore(Restore),
     /// Needs no cluster: `journal list|show`.
     Journal(JournalCommand),
@@ -538,6 +639,10 @@ pub struct Prune {
     pub interactive: bool,
     pub concurrency: usize,
     pub journal: JournalArg,
+    /// `--policy`: the annotations win over the flags.
+    pub policy: bool,
+    /// The settings given as flags (not the defaults), for the policy's sources.
+    pub flags: Box<crate::policy::Layer>,
 }
 
 /// Everything the program needs, free of clap.
@@ -632,6 +737,12 @@ impl Cli {
                 JournalCommandArgs::List => JournalCommand::List,
                 JournalCommandArgs::Show { run } => JournalCommand::Show { run },
             }),
+            CommandArgs::Pin(a) => pin_config(a, false)?,
+            CommandArgs::Unpin(a) => pin_config(a, true)?,
+            CommandArgs::Policy(PolicyCommand::Show(a)) => {
+                Command::PolicyShow { streams: a.streams }
+            }
+            CommandArgs::Policy(PolicyCommand::Set(a)) => policy_set_config(a)?,
             CommandArgs::Completion(a) => Command::Completion(a.shell),
             CommandArgs::Man => Command::Man,
         };
@@ -667,10 +778,103 @@ impl Cli {
     }
 }
 
-fn prune_config(a: PruneArgs) -> Result<Prune> {
-    if a.keep.is_none() && a.keep_revisions.is_none() {
+fn pin_config(a: PinArgs, unpin: bool) -> Result<Command> {
+    for t in &a.targets {
+        let ok = t
+            .split_once(':')
+            .is_some_and(|(s, t)| !s.is_empty() && !t.is_empty() && !t.contains(':'));
+        if !ok {
+            return Err(Error::usage(format!(
+                "{t:?} is not STREAM:TAG: name the image stream and the tag, e.g. myapp:v2.0.3"
+            )));
+        }
+    }
+    Ok(Command::Pin {
+        targets: a.targets,
+        unpin,
+        confirm: confirm_of(&a.confirm),
+    })
+}
+
+fn confirm_of(c: &WriteConfirm) -> crate::policy::commands::Confirm {
+    crate::policy::commands::Confirm {
+        yes: c.yes,
+        dry_run: c.dry_run,
+    }
+}
+
+fn policy_set_config(a: PolicySetArgs) -> Result<Command> {
+    use crate::policy::Key;
+    let mut set: Vec<(Key, String)> = Vec::new();
+    if let Some(n) = a.keep {
+        set.push((Key::Keep, n.to_string()));
+    }
+    if let Some(re) = a.match_regex {
+        set.push((Key::Match, re));
+    }
+    if let Some(o) = a.order {
+        set.push((Key::Order, order_of(o).to_string()));
+    }
+    if let Some(d) = a.keep_younger_than {
+        set.push((Key::KeepYoungerThan, d.trim().to_owned()));
+    }
+    if let Some(n) = a.keep_revisions {
+        set.push((Key::KeepRevisions, n.to_string()));
+    }
+    if let Some(b) = a.disabled {
+        set.push((Key::Disabled, b.to_string()));
+    }
+    let mut unset = Vec::new();
+    for name in a.unset.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let key = Key::from_name(name).ok_or_else(|| {
+            Error::usage(format!(
+                "invalid --unset {name:?}: expected keep, match, order, keep-younger-than, keep-revisions or disabled"
+            ))
+        })?;
+        if set.iter().any(|(k, _)| *k == key) {
+            return Err(Error::usage(format!(
+                "--unset {name} and --{name} contradict each other: give one"
+            )));
+        }
+        unset.push(key);
+    }
+    if set.is_empty() && unset.is_empty() {
         return Err(Error::usage(
-            "say how many tags to keep in each image stream: --keep N (and/or --keep-revisions N)",
+            "say what to set: --keep, --match, --order, --keep-younger-than, --keep-revisions, --disabled or --unset",
+        ));
+    }
+    // The same check prune --policy makes, so that nothing malformed is written.
+    let annotations = crate::policy::commands::wanted_annotations(&set, &unset);
+    let values: std::collections::BTreeMap<String, String> = annotations
+        .iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k.clone(), v)))
+        .collect();
+    if let Err(p) = crate::policy::parse(&values) {
+        let flag = p.annotation.trim_start_matches(crate::policy::PREFIX);
+        return Err(Error::usage(format!(
+            "invalid --{flag} {:?}: it {}",
+            p.value, p.problem
+        )));
+    }
+    Ok(Command::PolicySet {
+        stream: a.stream,
+        annotations,
+        confirm: confirm_of(&a.confirm),
+    })
+}
+
+fn order_of(o: OrderArg) -> crate::version::Order {
+    match o {
+        OrderArg::Semver => crate::version::Order::Semver,
+        OrderArg::Created => crate::version::Order::Created,
+    }
+}
+
+fn prune_config(a: PruneArgs) -> Result<Prune> {
+    // With --policy the annotations may say it; a stream that says nothing keeps every tag.
+    if a.keep.is_none() && a.keep_revisions.is_none() && !a.policy {
+        return Err(Error::usage(
+            "say how many tags to keep in each image stream: --keep N (and/or --keep-revisions N), or --policy to use the streams' annotations",
         ));
     }
     let selector = match &a.match_regex {
@@ -679,11 +883,9 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
         })?,
         None => crate::version::TagSelector::semver(),
     }
-    .with_order(match a.order {
-        OrderArg::Semver => crate::version::Order::Semver,
-        OrderArg::Created => crate::version::Order::Created,
-    });
-    let keep_younger_than = match a.keep_younger_than.trim() {
+    .with_order(order_of(a.order.unwrap_or(OrderArg::Semver)));
+    let given_age = a.keep_younger_than.clone();
+    let keep_younger_than = match a.keep_younger_than.as_deref().unwrap_or("1h").trim() {
         // As oc adm prune's --keep-younger-than=0: no age protection.
         "0" => None,
         d => Some(
@@ -698,7 +900,17 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
             .filter(|n| !n.is_empty())
             .collect::<Vec<_>>()
     });
+    let flags = Box::new(crate::policy::Layer {
+        keep: a.keep.map(|n| Some(n as usize)),
+        match_regex: a.match_regex.clone(),
+        order: a.order.map(order_of),
+        keep_younger_than: given_age.map(|_| keep_younger_than.unwrap_or_default()),
+        keep_revisions: a.keep_revisions.map(Some),
+        disabled: None,
+    });
     Ok(Prune {
+        policy: a.policy,
+        flags,
         streams: a.streams,
         keep: a.keep.map(|n| n as usize),
         selector,

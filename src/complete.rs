@@ -495,11 +495,14 @@ mod tests {
                 "usage",
                 "restore",
                 "journal",
+                "pin",
+                "unpin",
+                "policy",
                 "completion",
                 ":4"
             ]
         );
-        assert_eq!(candidates(&["p"]), ["prune", ":4"]);
+        assert_eq!(candidates(&["p"]), ["prune", "pin", "policy", ":4"]);
         assert_eq!(candidates(&[]), candidates(&[""]));
     }
 

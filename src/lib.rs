@@ -19,6 +19,7 @@ pub mod inventory;
 pub mod journal;
 pub mod model;
 pub mod plan;
+pub mod policy;
 pub mod prune;
 pub mod pullspec;
 pub mod redact;

@@ -330,6 +330,9 @@ pub struct StreamPlan {
     /// The resourceVersion read, for the status update that trims history.
     pub resource_version: Option<String>,
     pub tags: Vec<TagDecision>,
+    /// The policy it was planned with and where each value came from (`prune --policy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::policy::Effective>,
 }
 
 impl StreamPlan {
@@ -406,7 +409,18 @@ impl Plan {
 
 /// Plans every stream of `streams` (see the module documentation for the rules).
 pub fn build(streams: &[ImageStream], ctx: &Context, opts: &PlanOptions) -> Plan {
-    let mut out: Vec<StreamPlan> = streams.iter().map(|s| plan_stream(s, ctx, opts)).collect();
+    build_each(streams.iter().map(|s| (s, opts)), ctx)
+}
+
+/// [`build`] with each stream's own options (its retention policy, see [`crate::policy`]).
+pub fn build_each<'a>(
+    streams: impl IntoIterator<Item = (&'a ImageStream, &'a PlanOptions)>,
+    ctx: &Context,
+) -> Plan {
+    let mut out: Vec<StreamPlan> = streams
+        .into_iter()
+        .map(|(s, opts)| plan_stream(s, ctx, opts))
+        .collect();
     out.sort_by(|a, b| {
         (&a.namespace, &a.name, &a.uid, &a.resource_version).cmp(&(
             &b.namespace,
@@ -789,6 +803,7 @@ fn plan_stream(s: &ImageStream, ctx: &Context, opts: &PlanOptions) -> StreamPlan
         uid: s.metadata.uid.clone(),
         resource_version: s.metadata.resource_version.clone(),
         tags: decisions,
+        policy: None,
     }
 }
 

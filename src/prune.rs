@@ -39,9 +39,9 @@ use crate::cluster::{
 use crate::error::{Error, Result};
 use crate::journal::{self, Journal};
 use crate::model::ImageStream;
-use crate::plan::{self, Plan, PlanOptions};
+use crate::plan::{self, Plan};
 use crate::render::{self, Palette, output};
-use crate::{confirm, inuse};
+use crate::{confirm, inuse, policy};
 
 /// Everything the planner decides on, read from the cluster.
 struct Gathered {
@@ -95,10 +95,18 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         );
     }
 
-    // plan
+    // policy: each stream's own options, or why it is skipped
     let now = Timestamp::now();
-    let options = plan_options(p, now);
-    let mut plan = plan::build(&state.planned, &state.context, &options);
+    let policies = policy::stage::resolve(cluster, &scope, p, &state.planned, now).await;
+    for (warning, text) in policies.messages() {
+        match warning {
+            true => note(&format!("{} {text}", palette.warn("warning:"))),
+            false => note(&text),
+        }
+    }
+
+    // plan
+    let mut plan = policies.build(&state.planned, &state.context);
     // Space is measured over every stream in scope: a layer shared with a stream we do not
     // prune is not freed.
     let candidates = freeable_images(&state.scope_streams, &plan);
@@ -117,11 +125,15 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
 
     // show
     let asking = !p.yes && !p.dry_run;
-    if plan.streams.is_empty() && out != Out::Document {
+    if state.planned.is_empty() && out != Out::Document {
         eprintln!("{}", nothing_found(&scope, cfg.selector.as_deref()));
         return Ok(());
     }
-    let table = || render::plan::plan_table(&plan, palette, now, cluster.all_namespaces) + "\n";
+    let table = || {
+        render::plan::plan_table(&plan, palette, now, cluster.all_namespaces)
+            + "\n"
+            + &policy::stage::policy_text(&plan)
+    };
     match out {
         Out::Table => print(&table())?,
         // The user must see what they confirm, also when stdout is a machine format.
@@ -132,22 +144,31 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     if nothing_to_do || p.dry_run {
         let freed = freed_by(&accounting, &plan);
         match out {
-            Out::Document => print_document(cfg, &plan, true, (freed, space), None, None)?,
+            Out::Document => print_document(
+                cfg,
+                &plan,
+                true,
+                (freed, space),
+                None,
+                None,
+                &policies.skipped,
+            )?,
             Out::Names => print(&names(
                 plan.deletions().map(|(s, t, _)| (s.name.as_str(), t)),
             ))?,
             Out::Table => {}
         }
-        if nothing_to_do {
-            eprintln!("Nothing to prune {scope_text}.");
-        } else {
+        if !nothing_to_do {
             eprintln!(
                 "Dry run: would {}, freeing {}. Nothing was changed.",
                 render::plan::summary(&plan, &scope_text, &cluster.context),
                 space.text(freed)
             );
+        } else if policies.malformed() == 0 {
+            // With streams skipped "nothing to prune" would be untrue: the error line says why.
+            eprintln!("Nothing to prune {scope_text}.");
         }
-        return Ok(());
+        return malformed_policies(&policies);
     }
     if !state.unchecked.is_empty() && !p.ignore_in_use && p.yes {
         return Err(Error::refused(
@@ -217,7 +238,14 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     if let Some(path) = written.as_ref().and_then(|w| w.path.as_deref()) {
         // The record now says what the run did; the one written before the DELETEs stays if
         // this fails, and still restores.
-        let done = document(&plan, false, (freed, space), Some(result()), record);
+        let done = document(
+            &plan,
+            false,
+            (freed, space),
+            Some(result()),
+            record,
+            &policies.skipped,
+        );
         if let Err(e) =
             output::json(&done).and_then(|text| journal::store::write_atomically(path, &text))
         {
@@ -232,7 +260,15 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     }
     match out {
         Out::Document => {
-            print_document(cfg, &plan, false, (freed, space), Some(result()), record)?;
+            print_document(
+                cfg,
+                &plan,
+                false,
+                (freed, space),
+                Some(result()),
+                record,
+                &policies.skipped,
+            )?;
         }
         Out::Names => print(&names(
             applied
@@ -260,17 +296,17 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
             "interrupted before every planned tag was deleted; run again to finish",
         ));
     }
-    Ok(())
+    malformed_policies(&policies)
 }
 
-fn plan_options(p: &Prune, now: Timestamp) -> PlanOptions {
-    PlanOptions {
-        keep: p.keep.unwrap_or(usize::MAX),
-        selector: p.selector.clone(),
-        keep_younger_than: p.keep_younger_than,
-        now,
-        ignore_in_use: p.ignore_in_use,
-        keep_revisions: p.keep_revisions,
+/// A malformed policy skipped its stream, said in a warning; the run then exits 1.
+fn malformed_policies(policies: &policy::stage::Policies) -> Result<()> {
+    match policies.malformed() {
+        0 => Ok(()),
+        n => Err(Error::runtime(format!(
+            "{} skipped: a policy annotation is malformed or could not be read (see the warnings)",
+            render::plan::plural(n, "image stream")
+        ))),
     }
 }
 
@@ -457,8 +493,9 @@ async fn apply(
     opts: &ApplyOptions,
 ) -> Result<(ApplyReport, Option<Written>)> {
     let fresh = gather(cluster, scope, cfg.selector.as_deref(), p).await?;
-    let options = plan_options(p, Timestamp::now());
-    let fresh_plan = plan::build(&fresh.planned, &fresh.context, &options);
+    let policies =
+        policy::stage::resolve(cluster, scope, p, &fresh.planned, Timestamp::now()).await;
+    let fresh_plan = policies.build(&fresh.planned, &fresh.context);
     let mut decided = Vec::new();
     let mut deletions = Vec::new();
     for (s, tag, digest) in confirmed.deletions() {
@@ -469,6 +506,10 @@ async fn apply(
             digest: digest.to_owned(),
             uid: s.uid.clone(),
         };
+        if let Some(reason) = policies.skip_reason(&d.namespace, &d.stream) {
+            decided.push((d, Outcome::Skipped { reason }));
+            continue;
+        }
         match still_planned(&fresh_plan, &d) {
             Verdict::Delete => deletions.push(d),
             Verdict::Gone => decided.push((d, Outcome::AlreadyGone)),
@@ -498,7 +539,7 @@ async fn apply(
         )
         .await,
     );
-    let guard = guard(&fresh, options);
+    let guard = guard(&fresh, policies.resolver.clone());
     let mut report = cluster::apply(cluster, deletions, view, guard, stop, opts).await;
     report.results.extend(decided);
     report.results.sort_by(|a, b| a.0.cmp(&b.0));
@@ -558,6 +599,8 @@ fn write_journal(
         stage.freed,
         None,
         Some(&record),
+        // The run's final record, written after the DELETEs, carries the skipped streams.
+        &[],
     ))?;
     let path =
         journal::store::write_new(&target, &record, &text).map_err(|e| not_written(e.message))?;
@@ -605,7 +648,7 @@ fn still_planned(plan: &Plan, d: &Deletion) -> Verdict {
 
 /// The per-DELETE decision: the planner again, on the stream as the view has it now, with
 /// spec references recomputed whenever the view changed.
-fn guard(fresh: &Gathered, options: PlanOptions) -> Guard {
+fn guard(fresh: &Gathered, policy: Arc<policy::Resolver>) -> Guard {
     let in_use = fresh.context.in_use.clone();
     let consumer_streams = fresh.consumer_streams.clone();
     let cached: Mutex<Option<(u64, Arc<plan::Context>)>> = Mutex::new(None);
@@ -635,8 +678,17 @@ fn guard(fresh: &Gathered, options: PlanOptions) -> Guard {
                     }
                 }
             };
-            let mut opts = options.clone();
-            opts.now = Timestamp::now();
+            // The stream's policy as it is now: disabled or broken since the plan keeps it.
+            let annotations = stream.metadata.annotations.as_ref();
+            let opts = match policy.decide(stream.namespace(), annotations, Timestamp::now()) {
+                policy::Decision::Plan(opts, _) => opts,
+                policy::Decision::Disabled(_) => {
+                    return Verdict::Keep("its policy now says disabled".into());
+                }
+                policy::Decision::Malformed { problem, .. } => {
+                    return Verdict::Keep(format!("its policy is now malformed: {problem}"));
+                }
+            };
             let plan = plan::build(std::slice::from_ref(stream), &ctx, &opts);
             still_planned(&plan, d)
         },
@@ -660,6 +712,9 @@ struct PruneDocument<'a> {
     /// What each deleted tag held, for `restore` (absent in a dry run).
     #[serde(skip_serializing_if = "Option::is_none")]
     journal: Option<&'a Journal>,
+    /// Streams not planned: `disabled`, or a malformed policy (see [`crate::policy`]).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    skipped_streams: &'a [policy::stage::Skipped],
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<PruneResult<'a>>,
 }
@@ -687,6 +742,7 @@ fn document<'a>(
     (freed_bytes, space): (u64, Space),
     result: Option<PruneResult<'a>>,
     journal: Option<&'a Journal>,
+    skipped_streams: &'a [policy::stage::Skipped],
 ) -> PruneDocument<'a> {
     PruneDocument {
         api_version: crate::inventory::API_VERSION,
@@ -696,6 +752,7 @@ fn document<'a>(
         freed_complete: space.complete,
         plan,
         journal,
+        skipped_streams,
         result,
     }
 }
@@ -707,8 +764,9 @@ fn print_document(
     freed: (u64, Space),
     result: Option<PruneResult<'_>>,
     journal: Option<&Journal>,
+    skipped_streams: &[policy::stage::Skipped],
 ) -> Result<()> {
-    let doc = document(plan, dry_run, freed, result, journal);
+    let doc = document(plan, dry_run, freed, result, journal, skipped_streams);
     print(&match cfg.output {
         OutputArg::Yaml => output::yaml(&doc)?,
         _ => output::json(&doc)?,

@@ -224,6 +224,20 @@ fn as_user(h: &Harness, token: &str, extra: Vec<Rule>) -> Vec<String> {
     kubeconfig(h, token, sim_cluster(h), token_user(token))
 }
 
+/// Sets the policy annotation `prunetags.openshift.io/<key>` on a seed stream.
+fn annotate(h: &Harness, stream: &str, key: &str, value: &str) -> Vec<String> {
+    h.sim.with_store(|s| {
+        let mut is = s.get_stream(NS, stream).unwrap();
+        is.metadata
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(format!("prunetags.openshift.io/{key}"), value.to_owned());
+        is.metadata.resource_version = None;
+        s.update_stream(NS, stream, is).unwrap();
+    });
+    Vec::new()
+}
+
 fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
@@ -423,6 +437,20 @@ matrix! {
     data_duplicate_digests: seed(), duplicate_digests, ["usage", "--revisions"] => OK;
     data_duplicate_digests_prune_dry_run: seed(), duplicate_digests, ["prune", "--keep", "3", "--dry-run"] => OK;
     data_empty_namespace: with(SimOptions { scenario: Scenario::Empty, ..SimOptions::default() }), none, ["prune", "--keep", "5", "--yes"] => OK;
+
+    // ---- policies (#18)
+    policy_set_bad_match: seed(), none, ["policy", "set", "myapp", "--match", "v(1", "--yes"] => usage("invalid --match \"v(1\": it is not a valid regex");
+    policy_set_negative_duration: seed(), none, ["policy", "set", "myapp", "--keep-younger-than=-1h", "--yes"] => usage("negative duration");
+    policy_set_keep_zero: seed(), none, ["policy", "set", "myapp", "--keep", "0", "--yes"] => usage("must be a positive number");
+    policy_set_nothing: seed(), none, ["policy", "set", "myapp", "--yes"] => usage("say what to set");
+    policy_set_unset_unknown: seed(), none, ["policy", "set", "myapp", "--unset", "bogus", "--yes"] => usage("invalid --unset \"bogus\"");
+    policy_set_403_patch: seed(), |h: &Harness| as_user(h, "nopatch", vec![]), ["policy", "set", "myapp", "--keep", "3", "--yes"] => fails(1, "you may not patch imagestreams");
+    policy_set_all_namespaces: seed(), none, ["policy", "set", "myapp", "--keep", "3", "--yes", "-A"] => fails(2, "use -n NAMESPACE instead of -A");
+    policy_show_malformed: seed(), |h: &Harness| annotate(h, "myapp", "keep", "abc"), ["policy", "show"] => fails(1, "1 image stream has a malformed policy");
+    pin_not_stream_tag: seed(), none, ["pin", "myapp", "--yes"] => usage("\"myapp\" is not STREAM:TAG");
+    pin_unknown_tag: seed(), none, ["pin", "myapp:v9.9.9", "--yes"] => fails(1, "has no tag \"v9.9.9\"");
+    prune_policy_malformed_annotation: seed(), |h: &Harness| annotate(h, "myapp", "match", "v(2"), ["prune", "--policy", "--keep", "5", "--yes"] => fails(1, "1 image stream skipped: a policy annotation is malformed or could not be read");
+    prune_policy_namespace_unreadable: seed(), |h: &Harness| as_user(h, "nonamespace", vec![Rule::new(&["delete"], &["imagestreamtags"], Some(&[NS]))]), ["prune", "--policy", "--keep", "5", "--yes"] => fails(1, "3 image streams skipped: a policy annotation is malformed or could not be read");
 }
 
 // ---- journal and restore (#17)

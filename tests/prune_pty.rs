@@ -707,3 +707,46 @@ fn restore_asks_before_writing() {
     assert_eq!(code, 0, "{text}");
     assert!(h.tags("myapp").contains(&"v2.0.1".to_owned()));
 }
+
+// ---- policy writes (#18): `pin` and `policy set` ask on a terminal too ------------------------
+
+#[test]
+fn pin_shows_the_change_asks_and_writes_on_yes() {
+    let h = Harness::seed();
+    let mut pty = Pty::spawn(&h, &["pin", "myapp:v2.0.3"]);
+    pty.expect("prunetags.openshift.io/pinned: (none) → \"v2.0.3\"");
+    pty.expect("Write 1 annotation change?");
+    pty.expect("[y/N]");
+    pty.send("y");
+    pty.send("\r");
+    pty.expect("Wrote 1 annotation change");
+    let (code, text) = pty.finish();
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(h.sim.count("PATCH", "/imagestreams/myapp"), 1);
+    let a = h
+        .sim
+        .image_stream("mynamespace", "myapp")
+        .unwrap()
+        .metadata
+        .annotations;
+    assert_eq!(
+        a.unwrap()
+            .get("prunetags.openshift.io/pinned")
+            .map(String::as_str),
+        Some("v2.0.3")
+    );
+}
+
+#[test]
+fn policy_set_declined_writes_nothing() {
+    let h = Harness::seed();
+    let mut pty = Pty::spawn(&h, &["policy", "set", "myapp", "--keep", "3"]);
+    pty.expect("prunetags.openshift.io/keep: (none) → \"3\"");
+    pty.expect("[y/N]");
+    pty.send("n");
+    pty.send("\r");
+    let (code, text) = pty.finish();
+    assert_eq!(code, 3, "{text}");
+    assert!(text.contains("declined: nothing was changed"), "{text}");
+    assert_eq!(h.sim.count("PATCH", ""), 0);
+}

@@ -152,6 +152,8 @@ pub struct Store {
     /// tags in a new order per request, and every blob an image is the first to bring carries
     /// the size of that image's last layer. Blob membership stays right.
     pub layer_size_bug: bool,
+    /// Namespace → its annotations (policy defaults, see `crate::policy`).
+    pub(crate) namespace_annotations: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Default for Store {
@@ -174,6 +176,7 @@ impl Store {
             clock: None,
             events: EventLog::starting_at(400),
             layer_size_bug: false,
+            namespace_annotations: BTreeMap::new(),
         };
         st.add_bootstrap_cluster_roles();
         st
@@ -226,6 +229,16 @@ impl Store {
         }
     }
 
+    /// Sets (or with `None` removes) an annotation of a namespace, creating it if needed.
+    pub fn annotate_namespace(&mut self, ns: &str, key: &str, value: Option<&str>) {
+        self.ensure_namespace(ns);
+        let a = self.namespace_annotations.entry(ns.to_owned()).or_default();
+        match value {
+            Some(v) => a.insert(key.to_owned(), v.to_owned()),
+            None => a.remove(key),
+        };
+    }
+
     pub fn namespace_exists(&self, ns: &str) -> bool {
         self.namespaces.contains_key(ns)
     }
@@ -235,14 +248,18 @@ impl Store {
             .namespaces
             .get(ns)
             .ok_or_else(|| errors::not_found("namespaces", "", ns))?;
-        Ok(json!({
+        let mut v = json!({
             "kind": "Namespace", "apiVersion": "v1",
             "metadata": {"name": ns, "uid": uid, "resourceVersion": "1",
                 "creationTimestamp": time(*created),
                 "labels": {"kubernetes.io/metadata.name": ns}},
             "spec": {"finalizers": ["kubernetes"]},
             "status": {"phase": "Active"}
-        }))
+        });
+        if let Some(a) = self.namespace_annotations.get(ns).filter(|a| !a.is_empty()) {
+            v["metadata"]["annotations"] = json!(a);
+        }
+        Ok(v)
     }
 
     pub fn list_namespaces(&self) -> Value {
