@@ -60,7 +60,6 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "describe"
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "prune" -d 'Delete old semver tags per image stream, keeping the newest N; shows the plan and asks first'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "usage" -d 'Registry space per image stream, tag and revision; layers shared between images count once'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish or powershell'
-complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout; the release archive ships it as oc-prunetags.1'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -258,33 +257,3 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l cluster -d 'The kubeconfig cluster to use' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l user -d 'The kubeconfig user to use' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l as -d 'Impersonate this user' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l as-uid -d 'Impersonate this UID; needs --as' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s o -l output -d 'Output format' -r -f -a "table\t''
-wide\t''
-json\t''
-yaml\t''
-name\t''"
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s A -l all-namespaces -d 'Across all namespaces'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s h -l help -d 'Print help'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s V -l version -d 'Print version'

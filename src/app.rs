@@ -19,7 +19,6 @@ pub async fn run(cfg: Config) -> Result<()> {
                 &crate::complete::exe_name(),
             ));
         }
-        Command::Man => return print(&crate::complete::man_page(&crate::complete::exe_name())?),
         _ => {}
     }
     let mut connection = cfg.connection.clone();
@@ -60,7 +59,7 @@ pub async fn run(cfg: Config) -> Result<()> {
             };
             usage(&cfg, &cluster, streams, shape, palette).await
         }
-        Command::Completion(_) | Command::Man => Ok(()),
+        Command::Completion(_) => Ok(()),
     }
 }
 

@@ -186,9 +186,6 @@ pub enum CommandArgs {
     /// Print a shell completion script: bash, zsh, fish or powershell.
     #[command(after_help = COMPLETION_AFTER_HELP)]
     Completion(CompletionArgs),
-    /// Print the man page (roff) to stdout; the release archive ships it as oc-prunetags.1.
-    #[command(hide = true)]
-    Man,
 }
 
 const COMPLETION_AFTER_HELP: &str = "\
@@ -399,8 +396,6 @@ pub struct Connection {
 pub enum Command {
     /// Needs no cluster: print a completion script.
     Completion(ShellArg),
-    /// Needs no cluster: print the man page.
-    Man,
     List {
         streams: Vec<String>,
         history: bool,
@@ -468,7 +463,6 @@ impl Cli {
                 concurrency: usize::from(a.concurrency),
             },
             CommandArgs::Completion(a) => Command::Completion(a.shell),
-            CommandArgs::Man => Command::Man,
         };
         Ok(Config {
             connection: Connection {
