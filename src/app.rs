@@ -11,15 +11,12 @@ use crate::inventory::{Detail, from_views, stream_view};
 use crate::render::{self, Palette, output, table::TableOptions};
 
 pub async fn run(cfg: Config) -> Result<()> {
-    // Commands that need no cluster.
-    match &cfg.command {
-        Command::Completion(shell) => {
-            return print(&crate::complete::script(
-                *shell,
-                &crate::complete::exe_name(),
-            ));
-        }
-        _ => {}
+    // The command that needs no cluster.
+    if let Command::Completion(shell) = &cfg.command {
+        return print(&crate::complete::script(
+            *shell,
+            &crate::complete::exe_name(),
+        ));
     }
     let mut connection = cfg.connection.clone();
     // The demo cluster lives in this process for the whole run; its kubeconfig stays in memory.
