@@ -19,7 +19,6 @@ pub async fn run(cfg: Config) -> Result<()> {
                 &crate::complete::exe_name(),
             ));
         }
-        Command::Man => return print(&crate::complete::man_page(&crate::complete::exe_name())?),
         Command::Journal(j) => return crate::restore::journal_command(&cfg, j),
         _ => {}
     }
@@ -75,7 +74,7 @@ pub async fn run(cfg: Config) -> Result<()> {
             annotations,
             confirm,
         } => crate::policy::commands::set(&cfg, &cluster, stream, annotations, *confirm).await,
-        Command::Completion(_) | Command::Man | Command::Journal(_) => Ok(()),
+        Command::Completion(_) | Command::Journal(_) => Ok(()),
     }
 }
 

@@ -198,9 +198,6 @@ pub enum CommandArgs {
     /// Print a shell completion script: bash, zsh, fish or powershell.
     #[command(after_help = COMPLETION_AFTER_HELP)]
     Completion(CompletionArgs),
-    /// Print the man page (roff) to stdout; the release archive ships it as oc-prunetags.1.
-    #[command(hide = true)]
-    Man,
 }
 
 const COMPLETION_AFTER_HELP: &str = "\
@@ -562,8 +559,6 @@ pub struct Connection {
 pub enum Command {
     /// Needs no cluster: print a completion script.
     Completion(ShellArg),
-    /// Needs no cluster: print the man page.
-    Man,
     List {
         streams: Vec<String>,
         history: bool,
@@ -744,7 +739,6 @@ impl Cli {
             }
             CommandArgs::Policy(PolicyCommand::Set(a)) => policy_set_config(a)?,
             CommandArgs::Completion(a) => Command::Completion(a.shell),
-            CommandArgs::Man => Command::Man,
         };
         Ok(Config {
             connection: Connection {

@@ -1,22 +1,19 @@
-//! Shell completion and the man page, both generated from the clap definition in [`crate::cli`],
-//! and the dynamic completion kubectl asks plugins for.
+//! Shell completion, generated from the clap definition in [`crate::cli`], and the dynamic
+//! completion kubectl asks plugins for. The man pages are in [`crate::man`].
 //!
 //! - `completion bash|zsh|fish|powershell` prints a static script for `oc-prunetags` /
 //!   `kubectl-prunetags` typed as commands (clap_complete).
-//! - `man` (hidden) prints the man page (clap_mangen), with one section per subcommand.
 //! - `__complete WORDS… PARTIAL` (hidden, intercepted in main before clap) answers kubectl's
 //!   plugin completion protocol: kubectl ≥ 1.26 runs `kubectl_complete-prunetags WORDS… PARTIAL`
 //!   and reads one candidate per line, then an optional `:<directive>` line (cobra's). Our helper
 //!   scripts in `completions/` call this. Subcommands and flags come from clap; image stream names
 //!   come from the cluster, with a short deadline, and nothing is printed on any error.
 
-use std::io::Write;
 use std::time::Duration;
 
 use clap::{Arg, CommandFactory};
 
 use crate::cli::{Cli, Connection, ShellArg};
-use crate::error::{Error, Result};
 
 /// cobra's `ShellCompDirectiveNoFileComp`: do not fall back to file names.
 pub const NO_FILE_COMP: u8 = 4;
@@ -26,8 +23,8 @@ pub const DEFAULT: u8 = 0;
 /// How long `__complete` may spend asking the cluster for stream names.
 pub const CLUSTER_DEADLINE: Duration = Duration::from_secs(2);
 
-/// The executable's own name (`oc-prunetags`, `kubectl-prunetags`), for completion scripts and
-/// the man page: completions are registered for the command the user types.
+/// The executable's own name (`oc-prunetags`, `kubectl-prunetags`), for completion scripts:
+/// completions are registered for the command the user types.
 pub fn exe_name() -> String {
     std::env::args_os()
         .next()
@@ -41,7 +38,7 @@ pub fn exe_name() -> String {
 }
 
 /// The two names the program is installed under (clap wants a `'static` name).
-fn command_name(name: &str) -> &'static str {
+pub(crate) fn command_name(name: &str) -> &'static str {
     if name.starts_with("kubectl") {
         "kubectl-prunetags"
     } else {
@@ -108,91 +105,6 @@ fn visible_only(cmd: clap::Command, name: &'static str) -> clap::Command {
         .about(cmd.get_about().cloned().unwrap_or_default())
         .args(cmd.get_arguments().cloned())
         .subcommands(visible)
-}
-
-/// The man page of the command `name`: clap_mangen's page for the top level, then a section per
-/// visible subcommand with its arguments.
-pub fn man_page(name: &str) -> Result<String> {
-    let name = command_name(name);
-    let mut cmd = Cli::command().name(name).bin_name(name);
-    cmd.build();
-    let man = clap_mangen::Man::new(cmd.clone())
-        .title(name.to_uppercase())
-        .section("1")
-        .source(format!("{name} {}", env!("CARGO_PKG_VERSION")))
-        .manual("User Commands");
-    let mut out = Vec::new();
-    man.render(&mut out)
-        .map_err(|e| Error::runtime(format!("cannot render the man page: {e}")))?;
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        let _ = writeln!(
-            out,
-            ".SH \"{} {}\"",
-            roff(&name.to_uppercase()),
-            roff(&sub.get_name().to_uppercase())
-        );
-        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
-            let _ = writeln!(out, ".PP\n{}", roff(&about.to_string()));
-        }
-        let positionals: Vec<String> = sub
-            .get_positionals()
-            .map(|a| format!("[{}]", a.get_id().as_str().to_uppercase()))
-            .collect();
-        let _ = writeln!(
-            out,
-            ".PP\n\\fB{} {}\\fR [OPTIONS] {}",
-            roff(name),
-            roff(sub.get_name()),
-            roff(&positionals.join(" "))
-        );
-        for arg in sub
-            .get_arguments()
-            .filter(|a| !a.is_hide_set() && !a.is_global_set())
-        {
-            let _ = writeln!(out, ".TP\n{}", roff(&arg_synopsis(arg)));
-            if let Some(help) = arg.get_help() {
-                let _ = writeln!(out, "{}", roff(&help.to_string()));
-            }
-        }
-        if let Some(after) = sub.get_after_help() {
-            let _ = writeln!(out, ".PP\n.nf\n{}\n.fi", roff(&after.to_string()));
-        }
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
-}
-
-fn arg_synopsis(arg: &Arg) -> String {
-    let value = || {
-        arg.get_value_names()
-            .and_then(|v| v.first())
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| arg.get_id().as_str().to_uppercase())
-    };
-    let takes = arg.get_action().takes_values();
-    match (arg.get_short(), arg.get_long()) {
-        _ if arg.is_positional() => value(),
-        (Some(s), Some(l)) if takes => format!("-{s}, --{l} <{}>", value()),
-        (Some(s), Some(l)) => format!("-{s}, --{l}"),
-        (None, Some(l)) if takes => format!("--{l} <{}>", value()),
-        (None, Some(l)) => format!("--{l}"),
-        (Some(s), None) => format!("-{s}"),
-        (None, None) => value(),
-    }
-}
-
-/// Escapes text for roff: backslashes, and a leading `.` or `'` that would read as a request.
-fn roff(s: &str) -> String {
-    s.replace('\\', "\\e")
-        .lines()
-        .map(|l| {
-            if l.starts_with('.') || l.starts_with('\'') {
-                format!("\\&{l}")
-            } else {
-                l.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// What the words typed so far mean, for completion.
@@ -561,23 +473,5 @@ mod tests {
         assert_eq!(t.positionals, ["myapp"]);
         let t = parse_typed(&root, &words(&["ls"]));
         assert_eq!(t.sub.as_deref(), Some("list"));
-    }
-
-    #[test]
-    fn man_page_renders_every_subcommand() {
-        let page = man_page("oc-prunetags").unwrap();
-        assert!(
-            page.starts_with(".ie") || page.contains(".TH OC-PRUNETAGS 1"),
-            "{page}"
-        );
-        for sub in ["LIST", "PRUNE", "USAGE", "COMPLETION"] {
-            assert!(
-                page.contains(&format!(".SH \"OC-PRUNETAGS {sub}\"")),
-                "{sub}"
-            );
-        }
-        assert!(page.contains("--keep-younger-than"));
-        assert!(page.contains("Exit codes"));
-        assert!(!page.contains("__complete"));
     }
 }

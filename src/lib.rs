@@ -1,7 +1,7 @@
 //! oc-prunetags: see what OpenShift ImageStreams hold, and prune stale semver tags safely.
 //!
-//! `complete` holds shell completion (static scripts and kubectl's dynamic protocol) and the
-//! man page.
+//! `complete` holds shell completion (static scripts and kubectl's dynamic protocol), `man` the
+//! man pages.
 //!
 //! The crate is a functional core (`plan`, `usage`, `version`, `duration`, `inventory`,
 //! `inuse`) with a thin shell around it (`cli`, `cluster`, `render`, `app`), plus `sim`, the
@@ -17,6 +17,7 @@ pub mod error;
 pub mod inuse;
 pub mod inventory;
 pub mod journal;
+pub mod man;
 pub mod model;
 pub mod plan;
 pub mod policy;
