@@ -754,6 +754,9 @@ fn route(
                 .unwrap_or_default()
                 .to_owned();
             store.ensure_namespace(&n);
+            if let Some(a) = v["metadata"]["annotations"].as_object() {
+                store.namespace_annotations.insert(n.clone(), a.clone());
+            }
             ok(201, store.namespace_json(&n))
         }
         // ---- imagestreams

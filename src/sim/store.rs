@@ -135,6 +135,9 @@ pub const WORKLOADS: &[(&str, &str, &str)] = &[
 #[derive(Debug)]
 pub struct Store {
     pub(crate) namespaces: BTreeMap<String, (String, Timestamp)>,
+    /// Namespace annotations, kept from the POST as the apiserver keeps them (recording
+    /// seed-001-create-namespace-myproject answers with the annotations it was sent).
+    pub(crate) namespace_annotations: BTreeMap<String, serde_json::Map<String, Value>>,
     pub(crate) streams: BTreeMap<(String, String), ImageStream>,
     pub(crate) images: BTreeMap<String, Image>,
     /// (resource, namespace) → objects.
@@ -164,6 +167,7 @@ impl Store {
     pub fn new() -> Store {
         let mut st = Store {
             namespaces: BTreeMap::new(),
+            namespace_annotations: BTreeMap::new(),
             streams: BTreeMap::new(),
             images: BTreeMap::new(),
             workloads: BTreeMap::new(),
@@ -235,14 +239,18 @@ impl Store {
             .namespaces
             .get(ns)
             .ok_or_else(|| errors::not_found("namespaces", "", ns))?;
-        Ok(json!({
+        let mut v = json!({
             "kind": "Namespace", "apiVersion": "v1",
             "metadata": {"name": ns, "uid": uid, "resourceVersion": "1",
                 "creationTimestamp": time(*created),
                 "labels": {"kubernetes.io/metadata.name": ns}},
             "spec": {"finalizers": ["kubernetes"]},
             "status": {"phase": "Active"}
-        }))
+        });
+        if let Some(a) = self.namespace_annotations.get(ns).filter(|a| !a.is_empty()) {
+            v["metadata"]["annotations"] = Value::Object(a.clone());
+        }
+        Ok(v)
     }
 
     pub fn list_namespaces(&self) -> Value {
