@@ -47,18 +47,21 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s o -l output -
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "list" -d 'List image streams: one row per tag, or the revision history with --history'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "ls" -d 'List image streams: one row per tag, or the revision history with --history'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "describe" -d 'Print the revision history of every tag, like `oc describe is` (same as `list --history`)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "prune" -d 'Delete old semver tags per image stream, keeping the newest N; shows the plan and asks first'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "usage" -d 'Registry space per image stream, tag and revision; layers shared between images count once'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "report" -d 'Mail each namespace over a threshold its registry space, and a summary to the platform team'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish or powershell'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout; the release archive ships it as oc-prunetags.1'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
@@ -84,13 +87,15 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s o -l 
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
@@ -115,13 +120,15 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s o -l ou
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
@@ -146,12 +153,14 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s o
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l keep -d 'How many of the newest versions to keep in each image stream (at least 1). Names of one version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer than the oldest kept release are kept, older ones are deleted' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l match -d 'Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the versions (default: every semantic version, optional leading v)' -r
@@ -184,7 +193,9 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s o -l
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l ignore-in-use -d 'Delete tags even when a workload uses one of their images'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l dry-run -d 'Show the plan and stop: nothing is written'
@@ -193,10 +204,13 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s i -l
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l top -d 'Show only the N image streams with the most unique bytes' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l concurrency -d 'How many image reads to have in flight at once (one read per distinct image; reads are light, and a 429 is retried with backoff)' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l by -d 'One row per image stream (default), or per namespace: what only it holds (unique), what it shares with other namespaces, then its streams' -r -f -a "stream\t''
+namespace\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l over -d 'With --by namespace: only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l context -d 'The kubeconfig context to use' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -220,14 +234,56 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s o -l
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s V -l version -d 'Print version'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp -d 'The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l from -d 'The sender address' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l platform-to -d 'Where the summary of all namespaces goes (repeat for several)' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l contact-annotation -d 'The namespace annotation holding its contacts\' addresses (comma-separated); openshift.io/requester counts too when it is an address' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l over -d 'Only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp-password-file -d 'A file holding the SMTP password (e.g. a mounted Secret)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l concurrency -d 'How many image reads to have in flight at once' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l context -d 'The kubeconfig context to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l user -d 'The kubeconfig user to use' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l as -d 'Impersonate this user' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l dry-run -d 'Print the mails instead of sending them'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -251,12 +307,14 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l context -d 'The kubeconfig context to use' -r
@@ -281,10 +339,12 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s o -l o
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s h -l help -d 'Print help'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s V -l version -d 'Print version'

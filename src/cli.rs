@@ -260,12 +260,7 @@ pub struct ReportArgs {
     /// The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or
     /// smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password
     /// never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD.
-    #[arg(
-        help_heading = "Output",
-        long,
-        value_name = "URL",
-        required_unless_present = "dry_run"
-    )]
+    #[arg(help_heading = "Output", long, value_name = "URL")]
     pub smtp: Option<String>,
     /// The sender address.
     #[arg(help_heading = "Output", long, value_name = "ADDR")]
@@ -733,6 +728,11 @@ fn report_config(a: ReportArgs) -> Result<Report> {
             .map_err(|e| Error::usage(format!("invalid {flag} address {text:?}: {e}")))
     };
     address("--from", &a.from)?;
+    if a.smtp.is_none() && !a.dry_run {
+        return Err(Error::usage(
+            "report needs --smtp URL to send the mails, or --dry-run to print them",
+        ));
+    }
     for to in &a.platform_to {
         address("--platform-to", to)?;
     }
