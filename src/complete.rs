@@ -436,7 +436,15 @@ mod tests {
         let c = candidates(&[""]);
         assert_eq!(
             c,
-            ["list", "describe", "prune", "usage", "completion", ":4"]
+            [
+                "list",
+                "describe",
+                "prune",
+                "usage",
+                "report",
+                "completion",
+                ":4"
+            ]
         );
         assert_eq!(candidates(&["p"]), ["prune", ":4"]);
         assert_eq!(candidates(&[]), candidates(&[""]));
@@ -457,7 +465,9 @@ mod tests {
     fn flag_values() {
         assert_eq!(
             candidates(&["list", "-o", ""]),
-            ["table", "wide", "json", "yaml", "name", ":4"]
+            [
+                "table", "wide", "json", "yaml", "name", "markdown", "html", ":4"
+            ]
         );
         assert_eq!(candidates(&["list", "--color", "n"]), ["never", ":4"]);
         assert_eq!(candidates(&["--kubeconfig", ""]), [":0"]);
