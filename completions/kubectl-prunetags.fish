@@ -47,12 +47,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s o -
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "list" -d 'List image streams: one row per tag, or the revision history with --history'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "ls" -d 'List image streams: one row per tag, or the revision history with --history'
@@ -64,6 +66,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a 
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "pin" -d 'Pin tags: prune never deletes them (the stream\'s prunetags.openshift.io/pinned annotation)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "unpin" -d 'Unpin tags pinned with `pin`'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "policy" -d 'Show or set the retention policy annotations of image streams (see prune --policy)'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "report" -d 'Mail each namespace over a threshold its registry space, and a summary to the platform team'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh, fish or powershell'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l context -d 'The kubeconfig context to use' -r
@@ -88,13 +91,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l context -d 'The kubeconfig context to use' -r
@@ -119,13 +124,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" 
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
@@ -150,12 +157,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand desc
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l keep -d 'How many of the newest versions to keep in each image stream (at least 1). Names of one version (1.2.3, v1.2.3, v1.2.3+b.5) take one place; pre-releases take none: those newer than the oldest kept release are kept, older ones are deleted' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l match -d 'Only tags whose whole name matches REGEX (anchored). With --order semver it narrows the versions (default: every semantic version, optional leading v)' -r
@@ -189,7 +198,9 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prun
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l ignore-in-use -d 'Delete tags even when a workload uses one of their images'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l policy -d 'Apply each image stream\'s own policy annotations (prunetags.openshift.io/keep, match, order, keep-younger-than, keep-revisions, disabled), then its namespace\'s; the flags only give the defaults. Without it the flags are the policy'
@@ -200,10 +211,13 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prun
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l top -d 'Show only the N image streams with the most unique bytes' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l concurrency -d 'How many image reads to have in flight at once (one read per distinct image; reads are light, and a 429 is retried with backoff)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l by -d 'One row per image stream (default), or per namespace: what only it holds (unique), what it shares with other namespaces, then its streams' -r -f -a "stream\t''
+namespace\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l over -d 'With --by namespace: only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -227,13 +241,15 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usag
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l tags -d 'Only these tags (comma-separated stream:tag or namespace/stream:tag)' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
@@ -259,7 +275,9 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand rest
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l force -d 'Restore also where a tag of that name exists now: the journal\'s revisions go on top'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l dry-run -d 'Show what would be restored and stop: nothing is written'
@@ -267,7 +285,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand rest
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l context -d 'The kubeconfig context to use' -r
@@ -292,12 +310,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand jour
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -f -a "list" -d 'The journals of past prunes, newest first: time, context, namespace, counts'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -f -a "ls" -d 'The journals of past prunes, newest first: time, context, namespace, counts'
@@ -325,12 +345,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand jour
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l context -d 'The kubeconfig context to use' -r
@@ -355,12 +377,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand jour
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l context -d 'The kubeconfig context to use' -r
@@ -385,12 +409,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand jour
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l context -d 'The kubeconfig context to use' -r
@@ -415,14 +441,16 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin"
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l dry-run -d 'Show the changes and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s y -l yes -d 'Write without asking (required when there is no terminal)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l context -d 'The kubeconfig context to use' -r
@@ -447,14 +475,16 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpi
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l dry-run -d 'Show the changes and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s y -l yes -d 'Write without asking (required when there is no terminal)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l context -d 'The kubeconfig context to use' -r
@@ -479,12 +509,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand poli
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -f -a "show" -d 'The policy `prune --policy` applies to each image stream, and where each value comes from'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -f -a "set" -d 'Write policy annotations on an image stream (a merge PATCH: needs patch on imagestreams)'
@@ -511,12 +543,14 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand poli
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l keep -d 'prunetags.openshift.io/keep: how many of the newest versions to keep' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l match -d 'prunetags.openshift.io/match: only tags whose whole name matches REGEX' -r
@@ -550,15 +584,57 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand poli
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the changes and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s y -l yes -d 'Write without asking (required when there is no terminal)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l smtp -d 'The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l from -d 'The sender address' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l platform-to -d 'Where the summary of all namespaces goes (repeat for several)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l contact-annotation -d 'The namespace annotation holding its contacts\' addresses (comma-separated); openshift.io/requester counts too when it is an address' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l over -d 'Only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l smtp-password-file -d 'A file holding the SMTP password (e.g. a mounted Secret)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l concurrency -d 'How many image reads to have in flight at once' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l cluster -d 'The kubeconfig cluster to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l user -d 'The kubeconfig user to use' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s n -l namespace -d 'Namespace (default: the context\'s namespace, else "default")' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s l -l selector -d 'Label selector for image streams, e.g. application=myapp' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s s -l server -d 'The API server\'s address, overriding the kubeconfig cluster\'s (as kubectl\'s --server)' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l token -d 'Bearer <redacted> for authentication, instead of the kubeconfig user\'s credentials' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l certificate-authority -d 'Path to a PEM file of the certificate authorities to trust for the server' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l client-certificate -d 'Path to a client certificate file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l client-key -d 'Path to the client certificate\'s key file (PEM) for TLS' -r -F
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l tls-server-name -d 'Server name to check the server\'s certificate against, when it differs from the host' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l as -d 'Impersonate this user' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l as-group -d 'Impersonate this group (repeat for several); needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l as-uid -d 'Impersonate this UID; needs --as' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l request-timeout -d 'How long to wait for one server request: 0 (no limit, but connecting gives up after 30s, as kubectl\'s does), 30s, 1m' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l dry-run -d 'Print the mails instead of sending them'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s V -l version -d 'Print version'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -582,10 +658,12 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand comp
 wide\t''
 json\t''
 yaml\t''
-name\t''"
+name\t''
+markdown\t'Markdown tables (`usage` only)'
+html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
-complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s V -l version -d 'Print version'

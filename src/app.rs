@@ -52,11 +52,15 @@ pub async fn run(cfg: Config) -> Result<()> {
             top,
             revisions,
             concurrency,
+            by_namespace,
+            over,
         } => {
             let shape = UsageShape {
                 top: *top,
                 revisions: *revisions,
                 concurrency: *concurrency,
+                by_namespace: *by_namespace,
+                over: *over,
             };
             usage(&cfg, &cluster, streams, shape, palette).await
         }
@@ -74,6 +78,7 @@ pub async fn run(cfg: Config) -> Result<()> {
             annotations,
             confirm,
         } => crate::policy::commands::set(&cfg, &cluster, stream, annotations, *confirm).await,
+        Command::Report(r) => crate::mail::run(&cfg, &cluster, r, palette).await,
         Command::Completion(_) | Command::Journal(_) => Ok(()),
     }
 }
@@ -106,6 +111,10 @@ async fn list(
         OutputArg::Json => output::json(&inv)?,
         OutputArg::Yaml => output::yaml(&inv)?,
         OutputArg::Name => output::names(&inv, cluster.all_namespaces),
+        // Refused when parsing the flags (`usage` only).
+        OutputArg::Markdown | OutputArg::Html => {
+            return Err(Error::usage("-o markdown and -o html are for usage"));
+        }
         OutputArg::Table | OutputArg::Wide if inv.items.is_empty() => {
             eprintln!(
                 "{}",
@@ -132,6 +141,8 @@ struct UsageShape {
     top: Option<usize>,
     revisions: bool,
     concurrency: usize,
+    by_namespace: bool,
+    over: Option<u64>,
 }
 
 async fn usage(
@@ -145,22 +156,80 @@ async fn usage(
         top,
         revisions,
         concurrency,
+        by_namespace,
+        over,
     } = shape;
     let scope = Scope::of(cluster);
+    let Some((acc, report)) = measure(cfg, cluster, &scope, names, concurrency, palette).await?
+    else {
+        return Ok(());
+    };
+    if by_namespace {
+        let by_ns = acc.by_namespace(&report, over);
+        let now = Timestamp::now();
+        let text = match cfg.output {
+            OutputArg::Json => output::json(&NamespaceDocument::new(&by_ns))?,
+            OutputArg::Yaml => output::yaml(&NamespaceDocument::new(&by_ns))?,
+            OutputArg::Name => by_ns
+                .namespaces
+                .iter()
+                .map(|n| format!("namespace/{}\n", n.namespace))
+                .collect(),
+            OutputArg::Markdown => render::markdown::namespaces(&by_ns, revisions, now),
+            OutputArg::Html => render::html::namespaces(&by_ns, revisions, now),
+            OutputArg::Table | OutputArg::Wide => {
+                render::namespaces::namespace_table(&by_ns, palette)
+            }
+        };
+        return print(&text);
+    }
+    let text = match cfg.output {
+        OutputArg::Json => output::json(&UsageDocument::new(&report))?,
+        OutputArg::Yaml => output::yaml(&UsageDocument::new(&report))?,
+        OutputArg::Name => report
+            .streams
+            .iter()
+            .map(|s| format!("imagestream/{}\n", s.name))
+            .collect(),
+        OutputArg::Markdown => render::markdown::streams(&report, revisions, Timestamp::now()),
+        OutputArg::Html => render::html::streams(&report, revisions, Timestamp::now()),
+        OutputArg::Table | OutputArg::Wide => {
+            let opts = render::usage::UsageOptions {
+                top,
+                revisions,
+                namespaces: cluster.all_namespaces,
+            };
+            render::usage::usage_table(&report, &opts, palette, Timestamp::now())
+        }
+    };
+    print(&text)
+}
+
+/// The stages before any `usage` view: list the streams, size their images, account. `None`
+/// when there is nothing to measure (said on stderr).
+pub(crate) async fn measure(
+    cfg: &Config,
+    cluster: &Cluster,
+    scope: &Scope,
+    names: &[String],
+    concurrency: usize,
+    palette: Palette,
+) -> Result<Option<(crate::usage::Accounting, crate::usage::UsageReport)>> {
     let streams =
-        cluster::list_image_streams(cluster, &scope, cfg.selector.as_deref(), names).await?;
+        cluster::list_image_streams(cluster, scope, cfg.selector.as_deref(), names).await?;
     if streams.is_empty() && !matches!(cfg.output, OutputArg::Json | OutputArg::Yaml) {
         eprintln!(
             "{}",
-            crate::prune::nothing_found(&scope, cfg.selector.as_deref())
+            crate::prune::nothing_found(scope, cfg.selector.as_deref())
         );
-        return Ok(());
+        return Ok(None);
     }
     let sizes = cluster::sizes_of_streams(cluster, &streams, concurrency).await;
     for text in &sizes.notes {
         note(&format!("{} {text}", palette.warn("warning:")));
     }
-    let report = crate::usage::account(&streams, &sizes.index);
+    let acc = crate::usage::Accounting::new(&streams, &sizes.index);
+    let report = acc.report();
     // Refused and failed reads were summed up in the notes; an image that is gone is named.
     let named = |u: &&crate::usage::UnsizedImage| {
         !matches!(
@@ -181,24 +250,27 @@ async fn usage(
             tags.join(", ")
         );
     }
-    let text = match cfg.output {
-        OutputArg::Json => output::json(&UsageDocument::new(&report))?,
-        OutputArg::Yaml => output::yaml(&UsageDocument::new(&report))?,
-        OutputArg::Name => report
-            .streams
-            .iter()
-            .map(|s| format!("imagestream/{}\n", s.name))
-            .collect(),
-        OutputArg::Table | OutputArg::Wide => {
-            let opts = render::usage::UsageOptions {
-                top,
-                revisions,
-                namespaces: cluster.all_namespaces,
-            };
-            render::usage::usage_table(&report, &opts, palette, Timestamp::now())
+    Ok(Some((acc, report)))
+}
+
+/// What `usage --by namespace -o json|yaml` prints.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NamespaceDocument<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    #[serde(flatten)]
+    report: &'a crate::usage::NamespaceReport,
+}
+
+impl<'a> NamespaceDocument<'a> {
+    fn new(report: &'a crate::usage::NamespaceReport) -> Self {
+        NamespaceDocument {
+            api_version: crate::inventory::API_VERSION,
+            kind: "NamespaceUsageReport",
+            report,
         }
-    };
-    print(&text)
+    }
 }
 
 /// What `usage -o json|yaml` prints: the report, typed like the other documents.

@@ -195,6 +195,9 @@ pub enum CommandArgs {
     /// Show or set the retention policy annotations of image streams (see prune --policy).
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Mail each namespace over a threshold its registry space, and a summary to the platform team.
+    #[command(after_help = REPORT_AFTER_HELP)]
+    Report(ReportArgs),
     /// Print a shell completion script: bash, zsh, fish or powershell.
     #[command(after_help = COMPLETION_AFTER_HELP)]
     Completion(CompletionArgs),
@@ -312,6 +315,14 @@ pub struct UsageArgs {
     /// are light, and a 429 is retried with backoff).
     #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// One row per image stream (default), or per namespace: what only it holds (unique), what
+    /// it shares with other namespaces, then its streams.
+    #[arg(help_heading = "Output", long, value_enum, value_name = "WHAT", default_value_t = ByArg::Stream)]
+    pub by: ByArg,
+    /// With --by namespace: only namespaces holding more than SIZE of their own (unique bytes),
+    /// e.g. 10GiB, 500MB.
+    #[arg(help_heading = "Selection", long, value_name = "SIZE")]
+    pub over: Option<String>,
 }
 
 const RESTORE_AFTER_HELP: &str = "\
@@ -377,6 +388,65 @@ pub enum JournalCommandArgs {
         run: String,
     },
 }
+
+/// `usage --by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Stream,
+    Namespace,
+}
+
+/// The annotation naming a namespace's contacts, unless --contact-annotation says another.
+pub const CONTACT_ANNOTATION: &str = "prunetags.openshift.io/contact";
+/// The environment variable holding the SMTP password (or --smtp-password-file).
+pub const SMTP_PASSWORD_ENV: &str = "PRUNETAGS_SMTP_PASSWORD";
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or
+    /// smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password
+    /// never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD.
+    #[arg(help_heading = "Output", long, value_name = "URL")]
+    pub smtp: Option<String>,
+    /// The sender address.
+    #[arg(help_heading = "Output", long, value_name = "ADDR")]
+    pub from: String,
+    /// Where the summary of all namespaces goes (repeat for several).
+    #[arg(help_heading = "Output", long, value_name = "ADDR")]
+    pub platform_to: Vec<String>,
+    /// The namespace annotation holding its contacts' addresses (comma-separated);
+    /// openshift.io/requester counts too when it is an address.
+    #[arg(help_heading = "Selection", long, value_name = "KEY", default_value = CONTACT_ANNOTATION)]
+    pub contact_annotation: String,
+    /// Only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB.
+    #[arg(
+        help_heading = "Selection",
+        long,
+        value_name = "SIZE",
+        default_value = "0"
+    )]
+    pub over: String,
+    /// A file holding the SMTP password (e.g. a mounted Secret).
+    #[arg(help_heading = "Connection", long, value_name = "PATH")]
+    pub smtp_password_file: Option<PathBuf>,
+    /// Print the mails instead of sending them.
+    #[arg(help_heading = "Confirmation", long)]
+    pub dry_run: bool,
+    /// How many image reads to have in flight at once.
+    #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+}
+
+const REPORT_AFTER_HELP: &str = "\
+Measures every image stream in scope (-A for the whole cluster) as `usage --by namespace`
+does, then sends each namespace whose own (unique) bytes exceed --over one mail, text and
+HTML, to the addresses in its contact annotation, and the summary to --platform-to.
+Namespaces or streams that could not be measured are listed, never left out silently.
+
+Examples:
+  oc prunetags report -A --over 10GiB --from registry@example.com --dry-run
+  oc prunetags report -A --over 10GiB --smtp 'smtp://mailer@smtp.example.com:587?tls=required' \\
+      --from registry@example.com --platform-to platform@example.com --smtp-password-file /etc/smtp/password";
 
 /// `prune --order`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -523,6 +593,10 @@ pub enum OutputArg {
     Json,
     Yaml,
     Name,
+    /// Markdown tables (`usage` only).
+    Markdown,
+    /// One self-contained HTML page with SVG bars (`usage` only).
+    Html,
 }
 
 /// How to reach the cluster: the kubectl flags, resolved.
@@ -569,6 +643,9 @@ pub enum Command {
         top: Option<usize>,
         revisions: bool,
         concurrency: usize,
+        /// `--by namespace`, with `--over` in bytes.
+        by_namespace: bool,
+        over: Option<u64>,
     },
     /// `pin`/`unpin STREAM:TAG…`.
     Pin {
@@ -588,6 +665,7 @@ pub enum Command {
     Restore(Restore),
     /// Needs no cluster: `journal list|show`.
     Journal(JournalCommand),
+    Report(Report),
 }
 
 /// `restore`, resolved.
@@ -615,6 +693,19 @@ pub enum JournalArg {
     Path(PathBuf),
     /// `--no-journal`.
     Off,
+}
+
+/// `report`, resolved.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub smtp: Option<String>,
+    pub from: String,
+    pub platform_to: Vec<String>,
+    pub contact_annotation: String,
+    pub over: u64,
+    pub smtp_password_file: Option<PathBuf>,
+    pub dry_run: bool,
+    pub concurrency: usize,
 }
 
 /// `prune`, resolved.
@@ -700,6 +791,13 @@ impl Cli {
         if let Some(sel) = &g.selector {
             validate_selector(sel)?;
         }
+        if matches!(g.output, OutputArg::Markdown | OutputArg::Html)
+            && !matches!(self.command, CommandArgs::Usage(_))
+        {
+            return Err(Error::usage(
+                "-o markdown and -o html are for usage; use table, wide, json, yaml or name",
+            ));
+        }
         let command = match self.command {
             CommandArgs::List(a) => Command::List {
                 streams: a.streams,
@@ -710,12 +808,6 @@ impl Cli {
                 history: true,
             },
             CommandArgs::Prune(a) => Command::Prune(prune_config(a)?),
-            CommandArgs::Usage(a) => Command::Usage {
-                streams: a.streams,
-                top: a.top.map(|n| n as usize),
-                revisions: a.revisions,
-                concurrency: usize::from(a.concurrency),
-            },
             CommandArgs::Restore(a) => Command::Restore(Restore {
                 journal: a.journal,
                 tags: a.tags.map(|t| {
@@ -738,6 +830,21 @@ impl Cli {
                 Command::PolicyShow { streams: a.streams }
             }
             CommandArgs::Policy(PolicyCommand::Set(a)) => policy_set_config(a)?,
+            CommandArgs::Usage(a) => {
+                let over = a.over.as_deref().map(size_flag).transpose()?;
+                if over.is_some() && a.by != ByArg::Namespace {
+                    return Err(Error::usage("--over needs --by namespace"));
+                }
+                Command::Usage {
+                    streams: a.streams,
+                    top: a.top.map(|n| n as usize),
+                    revisions: a.revisions,
+                    concurrency: usize::from(a.concurrency),
+                    by_namespace: a.by == ByArg::Namespace,
+                    over,
+                }
+            }
+            CommandArgs::Report(a) => Command::Report(report_config(a)?),
             CommandArgs::Completion(a) => Command::Completion(a.shell),
         };
         Ok(Config {
@@ -984,6 +1091,51 @@ pub fn parse_log_level(s: &str) -> std::result::Result<u8, String> {
             "{s:?} is not a log level: expected a number such as 6 (requests) or 8 (bodies)"
         )),
     }
+}
+
+fn size_flag(text: &str) -> Result<u64> {
+    crate::usage::parse_size(text).map_err(|e| Error::usage(format!("--over: {e}")))
+}
+
+fn report_config(a: ReportArgs) -> Result<Report> {
+    let address = |flag: &str, text: &str| -> Result<()> {
+        text.parse::<lettre::Address>()
+            .map(drop)
+            .map_err(|e| Error::usage(format!("invalid {flag} address {text:?}: {e}")))
+    };
+    address("--from", &a.from)?;
+    if a.smtp.is_none() && !a.dry_run {
+        return Err(Error::usage(
+            "report needs --smtp URL to send the mails, or --dry-run to print them",
+        ));
+    }
+    for to in &a.platform_to {
+        address("--platform-to", to)?;
+    }
+    if let Some(smtp) = &a.smtp {
+        let url = url::Url::parse(smtp)
+            .map_err(|e| Error::usage(format!("invalid --smtp URL {smtp:?}: {e}")))?;
+        if !matches!(url.scheme(), "smtp" | "smtps") {
+            return Err(Error::usage(format!(
+                "invalid --smtp URL {smtp:?}: the scheme must be smtp or smtps"
+            )));
+        }
+        if url.password().is_some() {
+            return Err(Error::usage(
+                "--smtp must not hold a password (the command line is visible to every user of the machine): use --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD",
+            ));
+        }
+    }
+    Ok(Report {
+        smtp: a.smtp,
+        from: a.from,
+        platform_to: a.platform_to,
+        contact_annotation: a.contact_annotation,
+        over: size_flag(&a.over)?,
+        smtp_password_file: a.smtp_password_file,
+        dry_run: a.dry_run,
+        concurrency: usize::from(a.concurrency),
+    })
 }
 
 /// Catches selectors the server would reject, so the user gets a usage error before any request.

@@ -410,6 +410,7 @@ mod tests {
                 "pin",
                 "unpin",
                 "policy",
+                "report",
                 "completion",
                 ":4"
             ]
@@ -433,7 +434,9 @@ mod tests {
     fn flag_values() {
         assert_eq!(
             candidates(&["list", "-o", ""]),
-            ["table", "wide", "json", "yaml", "name", ":4"]
+            [
+                "table", "wide", "json", "yaml", "name", "markdown", "html", ":4"
+            ]
         );
         assert_eq!(candidates(&["list", "--color", "n"]), ["never", ":4"]);
         assert_eq!(candidates(&["--kubeconfig", ""]), [":0"]);

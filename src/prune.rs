@@ -76,6 +76,8 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         OutputArg::Json | OutputArg::Yaml => Out::Document,
         OutputArg::Name => Out::Names,
         OutputArg::Table | OutputArg::Wide => Out::Table,
+        // Refused when parsing the flags (`usage` only).
+        OutputArg::Markdown | OutputArg::Html => Out::Table,
     };
     let scope_text = match &scope {
         Scope::Namespace(ns) => format!("in namespace {ns:?}"),

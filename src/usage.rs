@@ -10,11 +10,15 @@
 mod account;
 mod human;
 mod index;
+mod namespaces;
 mod report;
+mod threshold;
 
 pub use account::{Accounting, Removal, account, freed_by};
 pub use human::human_size;
 pub use index::SizeIndex;
+pub use namespaces::{NamespaceReport, NamespaceUsage, NotMeasured};
 pub use report::{
     RevisionUsage, StreamUsage, TagRef, TagUsage, UnsizedImage, UnsizedReason, UsageReport,
 };
+pub use threshold::parse_size;

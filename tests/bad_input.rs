@@ -391,6 +391,14 @@ matrix! {
     selector_invalid: seed(), none, ["prune", "--keep", "5", "--yes", "-l", "app===x"] => usage("invalid label selector");
     selector_set_unclosed: seed(), none, ["list", "-l", "application in (myapp"] => usage("a set needs its values in parentheses");
     selector_set_bad_value: seed(), none, ["list", "-l", "application notin (my app)"] => usage("invalid label selector");
+    over_garbage: seed(), none, ["usage", "--by", "namespace", "--over", "lots"] => usage("--over: invalid size");
+    over_unknown_unit: seed(), none, ["usage", "--by", "namespace", "--over", "10parsecs"] => usage("unknown unit");
+    over_without_by_namespace: seed(), none, ["usage", "--over", "10GiB"] => usage("--over needs --by namespace");
+    markdown_for_list: seed(), none, ["list", "-o", "markdown"] => usage("-o markdown and -o html are for usage");
+    report_bad_from: seed(), none, ["report", "--from", "not an address", "--dry-run"] => usage("invalid --from address");
+    report_password_in_url: seed(), none, ["report", "--smtp", "smtp://u:secret@127.0.0.1:1", "--from", "r@example.com"] => usage("--smtp must not hold a password");
+    report_user_without_password: seed(), none, ["report", "--smtp", "smtp://u@127.0.0.1:1", "--from", "r@example.com"] => usage("needs a password");
+    report_without_smtp: seed(), none, ["report", "--from", "r@example.com"] => usage("report needs --smtp URL to send the mails, or --dry-run");
     usage_top_zero: seed(), none, ["usage", "--top", "0"] => usage("--top");
 
     // ---- kubeconfig: usage errors (exit 2) unless the server answers

@@ -7,6 +7,7 @@ mod errors;
 mod exec;
 mod fetch;
 mod log;
+mod namespaces;
 mod overrides;
 mod retry;
 mod sizes;
@@ -26,6 +27,7 @@ pub use consumers::{
 };
 pub use errors::{ApiContext, api_error, auth_error};
 pub use fetch::{Scope, list_image_streams, list_image_streams_as, list_image_streams_at};
+pub use namespaces::namespace_annotations;
 pub use retry::{RetryPolicy, backoff_for, retryable, with_retries};
 pub use sizes::{Sizes, for_removal as sizes_for_removal, of_streams as sizes_of_streams};
 pub use trim::{StreamTrim, TrimOutcome, trim};

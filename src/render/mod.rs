@@ -2,6 +2,9 @@
 
 pub mod age;
 pub mod history;
+pub mod html;
+pub mod markdown;
+pub mod namespaces;
 pub mod output;
 pub mod plan;
 pub mod progress;

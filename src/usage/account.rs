@@ -58,53 +58,54 @@ impl Removal {
 /// [`UsageReport`] and answers [`Accounting::freed_by`] for any number of candidate removals.
 #[derive(Clone, Debug)]
 pub struct Accounting {
-    streams: Vec<StreamRec>,
-    tags: Vec<TagRec>,
-    revs: Vec<RevRec>,
-    images: Vec<ImageRec>,
+    // Fields are visible to `namespaces`, which accounts the same records per namespace.
+    pub(super) streams: Vec<StreamRec>,
+    pub(super) tags: Vec<TagRec>,
+    pub(super) revs: Vec<RevRec>,
+    pub(super) images: Vec<ImageRec>,
     /// Per local blob id: its size.
-    sizes: Vec<u64>,
+    pub(super) sizes: Vec<u64>,
     /// Per local blob id: how many revisions reference it.
-    refs: Vec<u32>,
-    stream_ids: HashMap<(String, String), u32>,
-    unsized_parts: Vec<UnsizedImage>,
+    pub(super) refs: Vec<u32>,
+    pub(super) stream_ids: HashMap<(String, String), u32>,
+    pub(super) unsized_parts: Vec<UnsizedImage>,
 }
 
 #[derive(Clone, Debug)]
-struct StreamRec {
-    namespace: String,
-    name: String,
-    tags: Range<u32>,
+pub(super) struct StreamRec {
+    pub(super) namespace: String,
+    pub(super) name: String,
+    pub(super) tags: Range<u32>,
     /// All revisions of all its tags (they are contiguous).
-    revs: Range<u32>,
+    pub(super) revs: Range<u32>,
 }
 
 #[derive(Clone, Debug)]
-struct TagRec {
-    name: String,
-    revs: Range<u32>,
+pub(super) struct TagRec {
+    pub(super) name: String,
+    pub(super) revs: Range<u32>,
 }
 
 #[derive(Clone, Debug)]
-struct RevRec {
-    index: u32,
-    image: u32,
-    created: Time,
+pub(super) struct RevRec {
+    pub(super) index: u32,
+    pub(super) image: u32,
+    pub(super) created: Time,
 }
 
 #[derive(Clone, Debug)]
-struct ImageRec {
-    digest: String,
+pub(super) struct ImageRec {
+    pub(super) digest: String,
     /// Distinct local blob ids.
-    blobs: Vec<u32>,
-    sized: bool,
+    pub(super) blobs: Vec<u32>,
+    pub(super) sized: bool,
 }
 
-const NONE: u32 = u32::MAX;
-const MULTI: u32 = u32::MAX - 1;
+pub(super) const NONE: u32 = u32::MAX;
+pub(super) const MULTI: u32 = u32::MAX - 1;
 
 /// Records that `id` references a blob whose sole owner so far is `owner`.
-fn claim(owner: &mut u32, id: u32) {
+pub(super) fn claim(owner: &mut u32, id: u32) {
     if *owner == NONE {
         *owner = id;
     } else if *owner != id {

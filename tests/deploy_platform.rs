@@ -1,0 +1,214 @@
+//! The cluster-wide recipe in deploy/platform/: both CronJobs' commands run with exactly the
+//! ClusterRole's permissions against the simulator's RBAC, and without any single one of them
+//! some run fails or says which verb and resource it lacks (so every permission is needed).
+
+mod harness;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use harness::{Harness, Run};
+use prunetags::sim::{Rule, Scenario, SimOptions};
+use serde_yaml::Value;
+
+fn docs(file: &str) -> Vec<Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deploy/platform")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    serde_yaml::Deserializer::from_str(&text)
+        .map(|d| serde::Deserialize::deserialize(d).unwrap())
+        .collect()
+}
+
+fn find<'a>(docs: &'a [Value], kind: &str, name: Option<&str>) -> &'a Value {
+    docs.iter()
+        .find(|d| {
+            d["kind"].as_str() == Some(kind)
+                && name.is_none_or(|n| d["metadata"]["name"].as_str() == Some(n))
+        })
+        .unwrap_or_else(|| panic!("no {kind} {name:?}"))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_sequence()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// (apiGroup, resource, verb) of every permission the ClusterRole grants.
+fn permissions() -> BTreeSet<(String, String, String)> {
+    let docs = docs("rbac.yaml");
+    let role = find(&docs, "ClusterRole", None);
+    let mut out = BTreeSet::new();
+    for rule in role["rules"].as_sequence().unwrap() {
+        for g in strings(&rule["apiGroups"]) {
+            for r in strings(&rule["resources"]) {
+                for v in strings(&rule["verbs"]) {
+                    assert!(g != "*" && r != "*" && v != "*", "no wildcards");
+                    out.insert((g.clone(), r.clone(), v));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn args_of(cronjob: &str) -> Vec<String> {
+    let docs = docs("cronjobs.yaml");
+    let pod =
+        &find(&docs, "CronJob", Some(cronjob))["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    assert_eq!(
+        pod["serviceAccountName"].as_str(),
+        Some("oc-prunetags-platform")
+    );
+    strings(&pod["containers"][0]["args"])
+}
+
+/// The nightly job as its CronJob runs it.
+fn nightly() -> Vec<String> {
+    args_of("prunetags-nightly")
+}
+
+/// The weekly job as its CronJob runs it, but printing its mails (the API requests are the
+/// same; tests/report.rs sends them to a real SMTP server), and with a threshold the simulated
+/// namespace is over (10GiB is more than it holds: it would read no namespace).
+fn weekly() -> Vec<String> {
+    let mut args = args_of("prunetags-weekly-report");
+    let at = args.iter().position(|a| a == "--smtp").unwrap();
+    args.drain(at..at + 2);
+    let at = args
+        .iter()
+        .position(|a| a == "--smtp-password-file")
+        .unwrap();
+    args.drain(at..at + 2);
+    let at = args.iter().position(|a| a == "--over").unwrap();
+    args[at + 1] = "1MB".into();
+    args.push("--dry-run".into());
+    args
+}
+
+/// A simulator whose kubeconfig user has exactly `perms`, cluster-wide. Revisions are older
+/// than 96h behind each tag's current one, so the nightly run has history to trim.
+fn as_service_account(perms: &BTreeSet<(String, String, String)>) -> Harness {
+    let h = Harness::new(SimOptions {
+        scenario: Scenario::Large {
+            streams: 3,
+            tags: 2,
+            revisions: 5,
+        },
+        ..SimOptions::default()
+    });
+    // The simulator's RBAC is per resource and verb, not API group.
+    let rules = perms
+        .iter()
+        .map(|(_, r, v)| Rule::new(&[v], &[r], None))
+        .collect();
+    h.sim.add_user(
+        "sa-token",
+        "system:serviceaccount:prunetags-platform:oc-prunetags-platform",
+        rules,
+    );
+    let kubeconfig = std::fs::read_to_string(&h.kubeconfig)
+        .unwrap()
+        .replace(h.sim.admin_token(), "sa-token");
+    std::fs::write(&h.kubeconfig, kubeconfig).unwrap();
+    h
+}
+
+fn run(h: &Harness, args: &[String]) -> Run {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    h.run(&args)
+}
+
+#[test]
+fn both_cronjobs_parse_and_the_binding_names_the_service_account() {
+    for args in [nightly(), weekly(), args_of("prunetags-weekly-report")] {
+        let mut argv = vec!["oc-prunetags".to_owned()];
+        argv.extend(args.clone());
+        let cli = <prunetags::cli::Cli as clap::Parser>::try_parse_from(argv)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        cli.into_config().unwrap();
+    }
+    assert_eq!(
+        nightly(),
+        [
+            "prune",
+            "-A",
+            "--keep-revisions",
+            "3",
+            "--keep-younger-than",
+            "96h",
+            "--yes",
+            "-o",
+            "json"
+        ]
+    );
+    let rbac = docs("rbac.yaml");
+    let binding = find(&rbac, "ClusterRoleBinding", None);
+    assert_eq!(binding["roleRef"]["kind"].as_str(), Some("ClusterRole"));
+    assert_eq!(
+        binding["subjects"][0]["name"].as_str(),
+        Some("oc-prunetags-platform")
+    );
+    let secrets = docs_secret();
+    let secret = find(&secrets, "Secret", Some("prunetags-smtp"));
+    assert!(secret["stringData"]["password"].is_string());
+    let cron = docs("cronjobs.yaml");
+    let pod = &find(&cron, "CronJob", Some("prunetags-weekly-report"))["spec"]["jobTemplate"]["spec"]
+        ["template"]["spec"];
+    assert_eq!(
+        pod["volumes"][0]["secret"]["secretName"].as_str(),
+        Some("prunetags-smtp")
+    );
+}
+
+fn docs_secret() -> Vec<Value> {
+    docs("smtp-secret.yaml")
+}
+
+#[test]
+fn the_cluster_role_is_enough_for_both_jobs() {
+    let h = as_service_account(&permissions());
+    let night = run(&h, &nightly());
+    assert_eq!(night.code, 0, "{}", night.stderr);
+    assert!(!night.stderr.contains("warning"), "{}", night.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&night.stdout).unwrap();
+    assert_eq!(doc["kind"], "PruneRun");
+    // It trimmed history (3 streams × 1 version tag × 2 revisions beyond the newest 3).
+    assert_eq!(h.sim.count("PUT", "/status"), 3, "{}", night.stdout);
+    let week = run(&h, &weekly());
+    assert_eq!(week.code, 0, "{}", week.stderr);
+    assert!(!week.stderr.contains("warning"), "{}", week.stderr);
+    assert!(
+        week.stdout.contains("Subject: Registry space report"),
+        "{}",
+        week.stdout
+    );
+}
+
+#[test]
+fn every_permission_is_needed_and_its_absence_is_named() {
+    let all = permissions();
+    for p in &all {
+        let mut fewer = all.clone();
+        fewer.remove(p);
+        let h = as_service_account(&fewer);
+        let (group, resource, verb) = p;
+        let runs = [run(&h, &nightly()), run(&h, &weekly())];
+        // Said on stderr, or in the JSON report of a run that failed (-o json puts each item's
+        // error there).
+        let told = runs.iter().any(|r| {
+            let said = format!("{}{}", r.stderr, r.stdout);
+            (r.code != 0 || r.stderr.contains("warning"))
+                && said.contains(&format!("{verb} {resource}"))
+        });
+        assert!(
+            told,
+            "without {verb} {resource}.{group} no run failed naming it:\nnightly: {} {} {}\nweekly: {} {}",
+            runs[0].code, runs[0].stderr, runs[0].stdout, runs[1].code, runs[1].stderr
+        );
+    }
+}

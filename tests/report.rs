@@ -1,0 +1,482 @@
+//! The weekly report end to end: `usage --by namespace` (table, json, markdown, html with SVG
+//! bars checked against the figures), and `report` mailing a real SMTP server on loopback
+//! (Python's aiosmtpd, installed by .ci/setup) through the built binary, against the simulator
+//! holding namespaces created with annotations the way OpenShift keeps them.
+
+mod common;
+mod harness;
+
+use std::collections::BTreeMap;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use harness::Harness;
+use prunetags::sim::scenario::{make_image, sha_digest};
+use prunetags::sim::{Scenario, SimOptions};
+use serde_json::{Value, json};
+
+const MB: u64 = 1_000_000;
+/// A base layer every team's images share.
+const BASE: u64 = 50 * MB;
+
+/// (namespace, annotations, bytes of its own layer): team-c is under any threshold the tests
+/// use; team-d's requester is a user name, not an address, as OpenShift writes it.
+fn teams() -> Vec<(&'static str, Value, u64)> {
+    vec![
+        (
+            "team-a",
+            json!({"prunetags.openshift.io/contact": "alice@example.com, ops-a@example.com"}),
+            300 * MB,
+        ),
+        (
+            "team-b",
+            json!({"openshift.io/requester": "bob@example.com"}),
+            120 * MB,
+        ),
+        (
+            "team-c",
+            json!({"prunetags.openshift.io/contact": "carol@example.com"}),
+            5 * MB,
+        ),
+        (
+            "team-d",
+            json!({"openshift.io/requester": "admin"}),
+            200 * MB,
+        ),
+    ]
+}
+
+fn cluster() -> Harness {
+    let h = Harness::new(SimOptions {
+        scenario: Scenario::Empty,
+        ..SimOptions::default()
+    });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let client = common::client(&h.sim, h.sim.admin_token()).await;
+        for (ns, annotations, _) in teams() {
+            let body = json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": ns, "annotations": annotations}});
+            let (code, got) = common::send(
+                &client,
+                "POST",
+                "/api/v1/namespaces",
+                None,
+                Some(&body.to_string()),
+            )
+            .await;
+            assert_eq!(code, 201, "{got}");
+            // The real server answers a GET with the annotations it was sent (recording
+            // seed-001-create-namespace-myproject).
+            let (_, got) = common::send(
+                &client,
+                "GET",
+                &format!("/api/v1/namespaces/{ns}"),
+                None,
+                None,
+            )
+            .await;
+            assert_eq!(got["metadata"]["annotations"], annotations);
+        }
+    });
+    for (ns, _, own) in teams() {
+        for (stream, tag, share) in [("app", "v1", 2), ("app", "v2", 1), ("tools", "latest", 0)] {
+            // `own` is split over app:v1 (2/3) and app:v2 (1/3); tools:latest is only the base.
+            let layer = sha_digest(&format!("{ns} {stream} {tag}"));
+            let mut layers = vec![(sha_digest("base"), BASE as i64)];
+            if share > 0 {
+                layers.push((layer, (own * share / 3) as i64));
+            }
+            let digest = sha_digest(&format!("image {ns} {stream} {tag}"));
+            let image = make_image(
+                &digest,
+                &format!("image-registry.openshift-image-registry.svc:5000/{ns}/{stream}@{digest}"),
+                &sha_digest(&format!("config {ns} {stream} {tag}")),
+                layers,
+                jiff::Timestamp::now(),
+            );
+            h.sim.push(ns, stream, tag, image);
+        }
+    }
+    h
+}
+
+fn json_of(h: &Harness, args: &[&str]) -> Value {
+    let out = h.run(args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn by_namespace_counts_what_only_each_team_holds_and_over_keeps_the_big_ones() {
+    let h = cluster();
+    let doc = json_of(&h, &["usage", "-A", "--by", "namespace", "-o", "json"]);
+    assert_eq!(doc["kind"], "NamespaceUsageReport");
+    let rows = doc["namespaces"].as_array().unwrap();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|n| n["namespace"].as_str().unwrap())
+        .collect();
+    // Sorted by unique bytes; "default" holds nothing and is not a row.
+    assert_eq!(names, ["team-a", "team-d", "team-b", "team-c"]);
+    for (ns, _, own) in teams() {
+        let row = rows.iter().find(|r| r["namespace"] == ns).unwrap();
+        // Integer division in `cluster()`: what was pushed, summed the same way.
+        let own = own * 2 / 3 + own / 3;
+        assert_eq!(row["unique"], own, "{ns}");
+        assert_eq!(row["shared"], BASE, "{ns}: the base layer is shared by all");
+        assert_eq!(row["total"], own + BASE, "{ns}");
+        assert_eq!(row["images"], 3, "{ns}");
+        assert_eq!(row["tags"], 3, "{ns}");
+        assert_eq!(row["streams"].as_array().unwrap().len(), 2, "{ns}");
+    }
+    let total: u64 = teams()
+        .iter()
+        .map(|(_, _, own)| own * 2 / 3 + own / 3)
+        .sum();
+    assert_eq!(doc["total"], total + BASE);
+
+    let doc = json_of(
+        &h,
+        &[
+            "usage",
+            "-A",
+            "--by",
+            "namespace",
+            "--over",
+            "150MB",
+            "-o",
+            "json",
+        ],
+    );
+    let names: Vec<&str> = doc["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["namespace"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["team-a", "team-d"]);
+    assert_eq!(doc["underThreshold"], 2);
+
+    let table = h.run(&["usage", "-A", "--by", "namespace", "--over", "150MB"]);
+    table.assert_ok();
+    assert!(
+        table.stdout.contains("team-a") && !table.stdout.contains("team-b"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table
+            .stdout
+            .contains("2 namespaces with no more than 150MB"),
+        "{}",
+        table.stdout
+    );
+
+    let md = h.run(&[
+        "usage",
+        "-A",
+        "--by",
+        "namespace",
+        "--revisions",
+        "-o",
+        "markdown",
+    ]);
+    md.assert_ok();
+    assert!(
+        md.stdout
+            .contains("| team-a | 3 | 3 | 350MB | 300MB | 50MB |"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("## team-b"), "{}", md.stdout);
+    assert!(md.stdout.contains("| app:v1 |"), "{}", md.stdout);
+}
+
+/// Every bar of every chart: (chart class, label, unique width, shared width).
+fn bars(html: &str) -> Vec<(String, String, f64, f64)> {
+    let xml = svg_only(html);
+    let doc = roxmltree::Document::parse(&xml).expect("the SVG charts are XML");
+    let mut out = Vec::new();
+    for svg in doc.descendants().filter(|n| n.has_tag_name("svg")) {
+        let class = svg.attribute("class").unwrap().to_owned();
+        for g in svg.children().filter(|n| n.has_tag_name("g")) {
+            let width = |c: &str| -> f64 {
+                g.children()
+                    .find(|r| r.has_tag_name("rect") && r.attribute("class") == Some(c))
+                    .unwrap()
+                    .attribute("width")
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            let label = g.attribute("data-name").unwrap().to_owned();
+            out.push((class.clone(), label, width("unique"), width("shared")));
+        }
+    }
+    out
+}
+
+/// The `<svg>` elements of the page, in one XML root (the page around them is HTML, not XML).
+fn svg_only(html: &str) -> String {
+    let mut out = String::from("<charts>");
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").unwrap() + start + "</svg>".len();
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    out + "</charts>"
+}
+
+#[test]
+fn html_bars_are_to_scale_with_the_figures() {
+    let h = cluster();
+    let doc = json_of(&h, &["usage", "-A", "--by", "namespace", "-o", "json"]);
+    let out = h.run(&["usage", "-A", "--by", "namespace", "-o", "html"]);
+    out.assert_ok();
+    let html = &out.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("<link"));
+    let all = bars(html);
+    let rows = doc["namespaces"].as_array().unwrap();
+    let max = rows
+        .iter()
+        .map(|r| r["total"].as_u64().unwrap())
+        .max()
+        .unwrap() as f64;
+    let ns_bars: Vec<_> = all.iter().filter(|b| b.0 == "namespaces").collect();
+    assert_eq!(ns_bars.len(), rows.len());
+    for row in rows {
+        let name = row["namespace"].as_str().unwrap();
+        let bar = ns_bars.iter().find(|b| b.1 == name).unwrap();
+        let want = |k: &str| row[k].as_u64().unwrap() as f64 / max * 400.0;
+        assert!(
+            (bar.2 - want("unique")).abs() < 0.01,
+            "{name} unique: {} vs {}",
+            bar.2,
+            want("unique")
+        );
+        assert!(
+            (bar.3 - want("shared")).abs() < 0.01,
+            "{name} shared: {} vs {}",
+            bar.3,
+            want("shared")
+        );
+        // Each namespace's stream chart, scaled to its own largest stream.
+        let streams = row["streams"].as_array().unwrap();
+        let smax = streams
+            .iter()
+            .map(|s| s["total"].as_u64().unwrap())
+            .max()
+            .unwrap() as f64;
+        let charts: Vec<_> = all.iter().filter(|b| b.0 == "streams").collect();
+        for s in streams {
+            let sname = s["name"].as_str().unwrap();
+            let want = s["unique"].as_u64().unwrap() as f64 / smax * 400.0;
+            assert!(
+                charts
+                    .iter()
+                    .any(|b| b.1 == sname && (b.2 - want).abs() < 0.01),
+                "{name}/{sname}: no bar of width {want}"
+            );
+        }
+    }
+    // The per-stream view has its chart too.
+    let out = h.run(&["usage", "-A", "-o", "html"]);
+    out.assert_ok();
+    assert!(bars(&out.stdout).iter().any(|b| b.0 == "streams"));
+}
+
+/// aiosmtpd on a free loopback port, recording into a JSON-lines file.
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl SmtpServer {
+    fn start(dir: &Path) -> SmtpServer {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = dir.join("mails.jsonl");
+        let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/report_support");
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "recorder.Recorder"])
+            .arg(&log)
+            .env("PYTHONPATH", &support)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 with aiosmtpd (.ci/setup installs it)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SmtpServer { child, port, log }
+    }
+
+    fn mails(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn report_mails_each_team_over_the_threshold_and_the_platform_a_summary() {
+    let h = cluster();
+    let smtp = SmtpServer::start(h.dir.path());
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let out = h.run(&[
+        "report",
+        "-A",
+        "--over",
+        "100MB",
+        "--smtp",
+        &url,
+        "--from",
+        "registry@example.com",
+        "--platform-to",
+        "platform@example.com",
+    ]);
+    out.assert_ok();
+    let mails = smtp.mails();
+    let by_rcpt: BTreeMap<String, &Value> = mails
+        .iter()
+        .map(|m| {
+            (
+                m["rcpt_tos"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                m,
+            )
+        })
+        .collect();
+    // team-a by its contact annotation (two addresses), team-b by its requester; team-c is
+    // under the threshold and team-d has no address: neither gets a mail.
+    assert_eq!(
+        by_rcpt.keys().collect::<Vec<_>>(),
+        [
+            "alice@example.com,ops-a@example.com",
+            "bob@example.com",
+            "platform@example.com"
+        ],
+        "{}",
+        out.stdout
+    );
+    for m in &mails {
+        assert_eq!(m["mail_from"], "registry@example.com");
+        assert_eq!(m["content_type"], "multipart/alternative");
+        let parts = m["parts"].as_object().unwrap();
+        assert!(
+            parts.contains_key("text/plain") && parts.contains_key("text/html"),
+            "{m}"
+        );
+        assert!(!m["rcpt_tos"].to_string().contains("carol"));
+    }
+    let a = by_rcpt["alice@example.com,ops-a@example.com"];
+    assert_eq!(
+        a["subject"],
+        "Registry space of team-a: 300MB of its own, 350MB in total"
+    );
+    let text = a["parts"]["text/plain"].as_str().unwrap();
+    assert!(
+        text.contains("## team-a") && text.contains("| app:v1 |"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("team-b"),
+        "a team sees only its own namespace: {text}"
+    );
+    let html = a["parts"]["text/html"].as_str().unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("data-name=\"app\""),
+        "{html}"
+    );
+    let b = by_rcpt["bob@example.com"];
+    assert!(
+        b["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Registry space of team-b: 120MB")
+    );
+    let summary = by_rcpt["platform@example.com"];
+    assert_eq!(
+        summary["subject"],
+        "Registry space report: 3 namespaces over 100MB"
+    );
+    let text = summary["parts"]["text/plain"].as_str().unwrap();
+    assert!(text.contains("team-d: not mailed (no address)"), "{text}");
+    assert!(
+        text.contains("| team-a |") && !text.contains("| team-c |"),
+        "{text}"
+    );
+    assert!(
+        summary["parts"]["text/html"]
+            .as_str()
+            .unwrap()
+            .contains("class=\"namespaces\"")
+    );
+}
+
+#[test]
+fn report_dry_run_prints_the_mails_and_sends_nothing() {
+    let h = cluster();
+    let smtp = SmtpServer::start(h.dir.path());
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let out = h.run(&[
+        "report",
+        "-A",
+        "--over",
+        "100MB",
+        "--smtp",
+        &url,
+        "--from",
+        "registry@example.com",
+        "--dry-run",
+    ]);
+    out.assert_ok();
+    assert!(
+        out.stdout
+            .contains("To: alice@example.com, ops-a@example.com"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Subject: Registry space of team-b"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("multipart/alternative"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("2 mails not sent (--dry-run)"),
+        "{}",
+        out.stdout
+    );
+    assert!(smtp.mails().is_empty());
+}
