@@ -65,17 +65,10 @@ pub async fn namespace_layers(
         _ => {
             let mut out = BTreeMap::new();
             for ns in namespaces {
-                let ctx = ApiContext {
-                    verb: "get",
-                    resource: "namespaces",
-                    group: "",
-                    namespace: Some(ns),
-                    url: &cluster.url,
-                };
-                let (got, _) = with_retries(RetryPolicy::default(), || api.get(ns)).await;
-                let layer = match got {
-                    Ok(n) => of(&n),
-                    Err(e) => Err(unreadable(api_error(e, &ctx).message)),
+                let layer = match crate::cluster::namespace_annotations(cluster, ns).await {
+                    Ok(Some(a)) => parse(&a),
+                    Ok(None) => Err(unreadable(format!("namespace {ns} not found"))),
+                    Err(e) => Err(unreadable(e.message)),
                 };
                 out.insert(ns.clone(), layer);
             }
