@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_oc_prunetags_global_optspecs
-    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= s/server= token= certificate-authority= client-certificate= client-key= tls-server-name= as= as-group= as-uid= request-timeout= color= o/output= v/v= insecure-skip-tls-verify demo h/help V/version
+    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= s/server= token= certificate-authority= client-certificate= client-key= tls-server-name= as= as-group= as-uid= request-timeout= color= o/output= no-headers v/v= insecure-skip-tls-verify demo h/help V/version
 end
 
 function __fish_oc_prunetags_needs_command
@@ -50,6 +50,7 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_needs_command" -s h -l help -d 'Print help'
@@ -88,6 +89,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand list" -s h -l help -d 'Print help'
@@ -119,6 +121,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand ls" -s h -l help -d 'Print help'
@@ -149,6 +152,7 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand describe" -s h -l help -d 'Print help'
@@ -191,6 +195,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l dry-
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s y -l yes -d 'Delete without asking (required when there is no terminal, e.g. in a CronJob)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help'
@@ -224,6 +229,7 @@ name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -s h -l help -d 'Print help'
@@ -254,6 +260,7 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand completion" -s h -l help -d 'Print help'
@@ -284,6 +291,7 @@ yaml\t''
 name\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand man" -s h -l help -d 'Print help'

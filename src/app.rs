@@ -107,7 +107,8 @@ async fn list(
                 wide: cfg.output == OutputArg::Wide,
                 namespaces: cluster.all_namespaces,
             };
-            render::table::list_table(&inv, &opts, palette, now) + "\n"
+            let layout = render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
+            render::table::list_table(&inv, &opts, palette, layout, now) + "\n"
         }
     };
     print(&text)
@@ -181,7 +182,8 @@ async fn usage(
                 revisions,
                 namespaces: cluster.all_namespaces,
             };
-            render::usage::usage_table(&report, &opts, palette, Timestamp::now())
+            let layout = render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
+            render::usage::usage_table(&report, &opts, palette, layout, Timestamp::now())
         }
     };
     print(&text)

@@ -2,6 +2,7 @@
 
 pub mod age;
 pub mod history;
+pub mod layout;
 pub mod output;
 pub mod plan;
 pub mod progress;
@@ -13,6 +14,7 @@ use std::io::IsTerminal;
 use owo_colors::{OwoColorize, Style};
 
 use crate::cli::ColorArg;
+pub use layout::Layout;
 
 /// Whether to colour, decided once: `--color`, then `NO_COLOR`, then whether stdout is a TTY.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
