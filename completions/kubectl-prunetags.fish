@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_prunetags_global_optspecs
-    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= s/server= token= certificate-authority= client-certificate= client-key= tls-server-name= as= as-group= as-uid= request-timeout= color= o/output= v/v= insecure-skip-tls-verify demo h/help V/version
+    string join \n kubeconfig= context= cluster= user= n/namespace= A/all-namespaces l/selector= s/server= token= certificate-authority= client-certificate= client-key= tls-server-name= as= as-group= as-uid= request-timeout= color= o/output= no-headers v/v= insecure-skip-tls-verify demo h/help V/version
 end
 
 function __fish_kubectl_prunetags_needs_command
@@ -52,6 +52,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -97,6 +98,7 @@ html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -130,6 +132,7 @@ html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l history -d 'Print every revision under its tag, like `oc describe is`'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -162,6 +165,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -209,6 +213,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prun
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s i -l interactive -d 'Choose which of the planned tags to delete'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l no-journal -d 'Prune without writing a journal (then only -o json output can undo the run)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -247,6 +252,7 @@ html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l revisions -d 'One row per revision under each tag'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand usage" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -283,6 +289,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand rest
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l dry-run -d 'Show what would be restored and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s y -l yes -d 'Restore without asking (required when there is no terminal)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -315,6 +322,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and not __fish_seen_subcommand_from list ls show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -350,6 +358,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -382,6 +391,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -414,6 +424,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand journal; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -448,6 +459,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l dry-run -d 'Show the changes and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s y -l yes -d 'Write without asking (required when there is no terminal)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand pin" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -482,6 +494,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpi
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l dry-run -d 'Show the changes and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s y -l yes -d 'Write without asking (required when there is no terminal)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand unpin" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -514,6 +527,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and not __fish_seen_subcommand_from show set" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -548,6 +562,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -591,6 +606,7 @@ complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand poli
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the changes and stop: nothing is written'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s y -l yes -d 'Write without asking (required when there is no terminal)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -631,6 +647,7 @@ html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l dry-run -d 'Print the mails instead of sending them'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -663,6 +680,7 @@ markdown\t'Markdown tables (`usage` only)'
 html\t'One self-contained HTML page with SVG bars (`usage` only)'"
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s v -l v -l loglevel -d 'Log level, as kubectl\'s -v=N: 6 logs each request (method, URL, status, time), 7 adds request headers, 8 response headers and bodies (truncated); credentials are masked. A bare -v is 6, -vv is 8' -r
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s A -l all-namespaces -d 'Across all namespaces'
+complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l no-headers -d 'Do not print the header row of tables (as kubectl\'s --no-headers)'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l insecure-skip-tls-verify -d 'Do not check the server\'s certificate (insecure: prints a warning). Off by default'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c kubectl-prunetags -n "__fish_kubectl_prunetags_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -130,7 +130,8 @@ async fn list(
                 wide: cfg.output == OutputArg::Wide,
                 namespaces: cluster.all_namespaces,
             };
-            render::table::list_table(&inv, &opts, palette, now) + "\n"
+            let layout = render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
+            render::table::list_table(&inv, &opts, palette, layout, now) + "\n"
         }
     };
     print(&text)
@@ -177,9 +178,11 @@ async fn usage(
                 .collect(),
             OutputArg::Markdown => render::markdown::namespaces(&by_ns, revisions, now),
             OutputArg::Html => render::html::namespaces(&by_ns, revisions, now),
-            OutputArg::Table | OutputArg::Wide => {
-                render::namespaces::namespace_table(&by_ns, palette)
-            }
+            OutputArg::Table | OutputArg::Wide => render::namespaces::namespace_table(
+                &by_ns,
+                palette,
+                render::Layout::of(std::io::stdout(), cfg.no_headers, palette),
+            ),
         };
         return print(&text);
     }
@@ -199,7 +202,8 @@ async fn usage(
                 revisions,
                 namespaces: cluster.all_namespaces,
             };
-            render::usage::usage_table(&report, &opts, palette, Timestamp::now())
+            let layout = render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
+            render::usage::usage_table(&report, &opts, palette, layout, Timestamp::now())
         }
     };
     print(&text)

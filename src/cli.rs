@@ -147,6 +147,9 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(help_heading = "Output", short = 'o', long, global = true, value_enum, default_value_t = OutputArg::Table)]
     pub output: OutputArg,
+    /// Do not print the header row of tables (as kubectl's --no-headers).
+    #[arg(help_heading = "Output", long, global = true)]
+    pub no_headers: bool,
     /// Log level, as kubectl's -v=N: 6 logs each request (method, URL, status, time), 7 adds
     /// request headers, 8 response headers and bodies (truncated); credentials are masked.
     /// A bare -v is 6, -vv is 8.
@@ -738,6 +741,7 @@ pub struct Config {
     pub selector: Option<String>,
     pub output: OutputArg,
     pub color: ColorArg,
+    pub no_headers: bool,
     pub verbose: u8,
     pub demo: bool,
     pub command: Command,
@@ -872,6 +876,7 @@ impl Cli {
             selector: g.selector,
             output: g.output,
             color: g.color,
+            no_headers: g.no_headers,
             verbose: g.verbose,
             demo: g.demo,
             command,

@@ -131,15 +131,26 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         eprintln!("{}", nothing_found(&scope, cfg.selector.as_deref()));
         return Ok(());
     }
-    let table = || {
-        render::plan::plan_table(&plan, palette, now, cluster.all_namespaces)
+    let table = |layout| {
+        render::plan::plan_table(&plan, palette, layout, now, cluster.all_namespaces)
             + "\n"
             + &policy::stage::policy_text(&plan)
     };
     match out {
-        Out::Table => print(&table())?,
+        Out::Table => print(&table(render::Layout::of(
+            std::io::stdout(),
+            cfg.no_headers,
+            palette,
+        )))?,
         // The user must see what they confirm, also when stdout is a machine format.
-        _ if asking && confirm::interactive() => eprint!("{}", crate::redact::redact(&table())),
+        _ if asking && confirm::interactive() => eprint!(
+            "{}",
+            crate::redact::redact(&table(render::Layout::of(
+                std::io::stderr(),
+                cfg.no_headers,
+                palette
+            )))
+        ),
         _ => {}
     }
     let nothing_to_do = plan.is_empty();

@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use prunetags::inventory::{Inventory, SourceType, inventory};
 use prunetags::model::ImageStream;
 use prunetags::render::{
-    Palette,
+    Layout, Palette,
     history::history,
     output,
     table::{TableOptions, list_table},
@@ -494,6 +494,7 @@ fn the_table_has_a_row_per_tag_with_its_own_source() {
             namespaces: false,
         },
         Palette::plain(),
+        Layout::boxed(),
         now(),
     );
     let rows: Vec<Vec<String>> = text

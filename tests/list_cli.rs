@@ -18,17 +18,9 @@ use serde_json::{Value, json};
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// The cells of each row of a comfy-table (header first), trimmed.
+/// The cells of each row of the table (plain columns: stdout is a pipe), header first.
 fn table_rows(out: &str) -> Vec<Vec<String>> {
-    out.lines()
-        .filter(|l| l.starts_with('│'))
-        .map(|l| {
-            l.trim_matches('│')
-                .split('┆')
-                .map(|c| c.trim().to_owned())
-                .collect()
-        })
-        .collect()
+    harness::plain_rows(out)
 }
 
 /// Rows as maps from column name to cell.
@@ -215,7 +207,7 @@ fn list_seed_shows_the_22_myapp_tags() {
     let rows: Vec<&str> = out
         .stdout
         .lines()
-        .filter(|l| l.contains(" myapp "))
+        .filter(|l| l.starts_with("myapp "))
         .collect();
     assert_eq!(rows.len(), 22, "{}", out.stdout);
     assert!(rows[0].contains("latest"), "latest first: {}", rows[0]);

@@ -97,11 +97,16 @@ fn user(h: &Harness, token: &str, name: &str, workloads: &[&str], extra: Vec<Rul
 
 /// The plan's table row of `tag` in `stream`.
 fn row<'a>(stdout: &'a str, stream: &str, tag: &str) -> &'a str {
+    // Plain columns (stdout is a pipe): STREAM and TAG come first.
     stdout
         .lines()
         .find(|l| {
-            let cells: Vec<&str> = l.split(['│', '┆']).map(str::trim).collect();
-            cells.len() > 3 && cells[1] == stream && cells[2] == tag
+            let cells: Vec<&str> = l
+                .split("   ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            cells.len() > 3 && cells[0] == stream && cells[1] == tag
         })
         .unwrap_or_else(|| panic!("no row for {stream}:{tag} in\n{stdout}"))
 }

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use prunetags::inventory::{TagKind, inventory};
 use prunetags::model::ImageStream;
 use prunetags::render::{
-    Palette,
+    Layout, Palette,
     history::history,
     output,
     table::{TableOptions, list_table},
@@ -63,6 +63,7 @@ fn table_snapshot() {
             namespaces: false,
         },
         Palette::plain(),
+        Layout::boxed(),
         now(),
     );
     insta::assert_snapshot!(text);
@@ -95,9 +96,15 @@ fn colours_only_when_enabled() {
         wide: false,
         namespaces: false,
     };
-    let plain = list_table(&inv, &opts, Palette::plain(), now());
+    let plain = list_table(&inv, &opts, Palette::plain(), Layout::boxed(), now());
     assert!(!plain.contains('\u{1b}'));
-    let coloured = list_table(&inv, &opts, Palette { enabled: true }, now());
+    let coloured = list_table(
+        &inv,
+        &opts,
+        Palette { enabled: true },
+        Layout::boxed(),
+        now(),
+    );
     assert!(coloured.contains("\u{1b}[38;5;2m"), "semver tags are green");
     assert!(coloured.contains("\u{1b}[38;5;6m"), "other tags are cyan");
     assert!(
@@ -190,7 +197,7 @@ fn the_table_view_keeps_only_the_current_revision_and_the_count() {
         prunetags::inventory::from_views(vec![lean]),
     );
     assert_eq!(
-        list_table(&a, &opts, Palette::plain(), now()),
-        list_table(&b, &opts, Palette::plain(), now())
+        list_table(&a, &opts, Palette::plain(), Layout::boxed(), now()),
+        list_table(&b, &opts, Palette::plain(), Layout::boxed(), now())
     );
 }

@@ -324,7 +324,10 @@ pub async fn show(
                 _ => output::json(&doc)?,
             })?;
         }
-        _ => print(&(table(&rows, palette, cluster.all_namespaces) + "\n"))?,
+        _ => {
+            let layout = crate::render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
+            print(&(table(&rows, palette, layout, cluster.all_namespaces) + "\n"))?
+        }
     }
     if malformed > 0 {
         return Err(Error::runtime(format!(
@@ -358,13 +361,18 @@ fn rows(resolver: &Resolver, streams: &[ImageStream], now: Timestamp) -> Vec<Sho
         .collect()
 }
 
-fn table(rows: &[Shown], palette: Palette, namespaces: bool) -> String {
+fn table(
+    rows: &[Shown],
+    palette: Palette,
+    layout: crate::render::Layout,
+    namespaces: bool,
+) -> String {
     let mut columns = vec!["STREAM"];
     columns.extend(KEYS.iter().map(|k| k.name()));
     columns.push("pinned");
     let upper: Vec<String> = columns.iter().map(|c| c.to_uppercase()).collect();
     let upper: Vec<&str> = upper.iter().map(String::as_str).collect();
-    let mut t = crate::render::table::headed_table(palette, namespaces, &upper);
+    let mut t = crate::render::table::headed_table(palette, layout, namespaces, &upper);
     for r in rows {
         let mut row = Vec::new();
         if namespaces {
@@ -390,7 +398,7 @@ fn table(rows: &[Shown], palette: Palette, namespaces: bool) -> String {
         });
         t.add_row(row);
     }
-    t.to_string()
+    layout.finish(t)
 }
 
 /// The annotations `policy set` writes for the given settings: `Some` sets, `None` removes.

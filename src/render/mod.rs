@@ -3,6 +3,7 @@
 pub mod age;
 pub mod history;
 pub mod html;
+pub mod layout;
 pub mod markdown;
 pub mod namespaces;
 pub mod output;
@@ -16,6 +17,7 @@ use std::io::IsTerminal;
 use owo_colors::{OwoColorize, Style};
 
 use crate::cli::ColorArg;
+pub use layout::Layout;
 
 /// Whether to colour, decided once: `--color`, then `NO_COLOR`, then whether stdout is a TTY.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,13 +2,14 @@
 
 use comfy_table::{Cell, CellAlignment};
 
-use super::Palette;
 use super::table::headed_table;
+use super::{Layout, Palette};
 use crate::usage::{NamespaceReport, human_size};
 
-pub fn namespace_table(r: &NamespaceReport, palette: Palette) -> String {
+pub fn namespace_table(r: &NamespaceReport, palette: Palette, layout: Layout) -> String {
     let mut table = headed_table(
         palette,
+        layout,
         true,
         &["IMAGES", "TAGS", "TOTAL", "UNIQUE", "SHARED"],
     );
@@ -23,7 +24,7 @@ pub fn namespace_table(r: &NamespaceReport, palette: Palette) -> String {
             right(human_size(n.shared)),
         ]);
     }
-    let mut out = table.to_string();
+    let mut out = layout.finish(table);
     out.push('\n');
     for n in &r.namespaces {
         for m in &n.not_measured {

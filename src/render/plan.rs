@@ -1,17 +1,24 @@
 //! The prune plan as a table, and the final report.
 
-use comfy_table::{Cell, Color};
+use comfy_table::{Attribute, Cell, Color};
 use jiff::Timestamp;
 
 use super::table::headed_table;
-use super::{Palette, age::ago, short_digest};
+use super::{Layout, Palette, age::ago, short_digest};
 use crate::cluster::{ApplyReport, Outcome, TrimOutcome};
 use crate::plan::{Action, Plan, Reason};
 
 /// One row per tag: what happens to it and why.
-pub fn plan_table(plan: &Plan, palette: Palette, now: Timestamp, namespaces: bool) -> String {
+pub fn plan_table(
+    plan: &Plan,
+    palette: Palette,
+    layout: Layout,
+    now: Timestamp,
+    namespaces: bool,
+) -> String {
     let mut table = headed_table(
         palette,
+        layout,
         namespaces,
         &["STREAM", "TAG", "ACTION", "WHY", "IMAGE", "UPDATED"],
     );
@@ -23,24 +30,27 @@ pub fn plan_table(plan: &Plan, palette: Palette, now: Timestamp, namespaces: boo
             }
             row.push(Cell::new(&s.name));
             row.push(Cell::new(&t.tag));
+            // `untouched` is dimmed, not coloured: grey is white on many palettes, unreadable
+            // on a light background; dim derives from the terminal's own foreground.
             let (action, colour) = match t.action {
-                Action::Delete => ("delete".to_owned(), Color::DarkRed),
-                Action::Keep if !t.trim.is_empty() => {
-                    (format!("keep, trim {}", t.trim.len()), Color::DarkYellow)
-                }
-                Action::Keep if t.is_protected() => ("keep".to_owned(), Color::DarkYellow),
+                Action::Delete => ("delete".to_owned(), Some(Color::DarkRed)),
+                Action::Keep if !t.trim.is_empty() => (
+                    format!("keep, trim {}", t.trim.len()),
+                    Some(Color::DarkYellow),
+                ),
+                Action::Keep if t.is_protected() => ("keep".to_owned(), Some(Color::DarkYellow)),
                 Action::Keep
                     if matches!(t.reason(), Some(Reason::NotMatched | Reason::NotAVersion)) =>
                 {
-                    ("untouched".to_owned(), Color::Grey)
+                    ("untouched".to_owned(), None)
                 }
-                Action::Keep => ("keep".to_owned(), Color::DarkGreen),
+                Action::Keep => ("keep".to_owned(), Some(Color::DarkGreen)),
             };
             let cell = Cell::new(action);
-            row.push(if palette.enabled {
-                cell.fg(colour)
-            } else {
-                cell
+            row.push(match colour {
+                _ if !palette.enabled => cell,
+                Some(c) => cell.fg(c),
+                None => cell.add_attribute(Attribute::Dim),
             });
             row.push(Cell::new(
                 t.reasons
@@ -59,7 +69,7 @@ pub fn plan_table(plan: &Plan, palette: Palette, now: Timestamp, namespaces: boo
             table.add_row(row);
         }
     }
-    table.to_string()
+    layout.finish(table)
 }
 
 /// "delete 16 tags in 1 image stream in namespace "mynamespace" on context "x"".

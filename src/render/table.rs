@@ -4,7 +4,8 @@
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use jiff::Timestamp;
 
-use super::{Palette, STALE_REVISIONS, age::ago, short_digest};
+use super::layout::Sheet;
+use super::{Layout, Palette, STALE_REVISIONS, age::ago, short_digest};
 use crate::inventory::{Inventory, TagKind, TagView};
 
 pub struct TableOptions {
@@ -17,6 +18,7 @@ pub fn list_table(
     inv: &Inventory,
     opts: &TableOptions,
     palette: Palette,
+    layout: Layout,
     now: Timestamp,
 ) -> String {
     let mut columns = vec![
@@ -31,7 +33,7 @@ pub fn list_table(
     if opts.wide {
         columns.push("IMAGE REFERENCE");
     }
-    let mut table = headed_table(palette, opts.namespaces, &columns);
+    let mut table = headed_table(palette, layout, opts.namespaces, &columns);
     for stream in &inv.items {
         for tag in &stream.tags {
             let mut row = Vec::new();
@@ -61,13 +63,13 @@ pub fn list_table(
             table.add_row(row);
         }
     }
-    table.to_string()
+    layout.finish(table)
 }
 
 pub(crate) fn new_table(palette: Palette) -> Table {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
-    // Long image references must stay on one line: wrapping makes them uncopyable.
+    // Unfitted until [`Layout::finish`] knows the terminal's width: a plain table has none.
     table.set_content_arrangement(ContentArrangement::Disabled);
     if palette.enabled {
         table.enforce_styling();
@@ -78,14 +80,22 @@ pub(crate) fn new_table(palette: Palette) -> Table {
 }
 
 /// A table whose header is `columns`, after a NAMESPACE column when listing across namespaces.
-pub(crate) fn headed_table(palette: Palette, namespaces: bool, columns: &[&str]) -> Table {
-    let mut table = new_table(palette);
-    let names = namespaces
+pub(crate) fn headed_table(
+    palette: Palette,
+    layout: Layout,
+    namespaces: bool,
+    columns: &[&str],
+) -> Sheet {
+    let names: Vec<&str> = namespaces
         .then_some("NAMESPACE")
         .into_iter()
-        .chain(columns.iter().copied());
-    table.set_header(names.map(|h| head(h, palette)));
-    table
+        .chain(columns.iter().copied())
+        .collect();
+    layout.sheet(
+        new_table(palette),
+        names.iter().map(|h| head(h, palette)).collect(),
+        &names,
+    )
 }
 
 pub(crate) fn head(text: &str, palette: Palette) -> Cell {

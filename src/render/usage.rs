@@ -4,7 +4,7 @@ use comfy_table::{Cell, CellAlignment, Color};
 use jiff::Timestamp;
 
 use super::table::headed_table;
-use super::{Palette, age::ago, short_digest};
+use super::{Layout, Palette, age::ago, short_digest};
 use crate::usage::{UsageReport, human_size};
 
 pub struct UsageOptions {
@@ -19,10 +19,12 @@ pub fn usage_table(
     r: &UsageReport,
     opts: &UsageOptions,
     palette: Palette,
+    layout: Layout,
     now: Timestamp,
 ) -> String {
     let mut table = headed_table(
         palette,
+        layout,
         opts.namespaces,
         &[
             "STREAM / TAG / REVISION",
@@ -106,7 +108,7 @@ pub fn usage_table(
             }
         }
     }
-    let mut out = table.to_string();
+    let mut out = layout.finish(table);
     let unsized_note = if r.complete {
         String::new()
     } else {

@@ -24,12 +24,24 @@ pub enum Scenario {
         tags: usize,
         revisions: usize,
     },
+    /// A platform's cluster: `namespaces` namespaces `team-000…`, each with `streams` streams
+    /// `app-00…` of `tags` tags (semver + latest) of `revisions` revisions. Layers are shared
+    /// the way a cluster's images share them: every image sits on one of a few base images
+    /// (OS + runtime layer sets, the same digests cluster-wide), then a dependency layer shared
+    /// by one stream's revisions, then its own application layer.
+    Platform {
+        namespaces: usize,
+        streams: usize,
+        tags: usize,
+        revisions: usize,
+    },
     /// Namespace `default`, nothing in it.
     Empty,
 }
 
 impl Scenario {
-    /// `seed`, `empty`, `large` (= `large:500:40:5`) or `large:S:T:R`.
+    /// `seed`, `empty`, `large` (= `large:500:40:5`), `large:S:T:R`, `platform`
+    /// (= `platform:100:50:10:5`) or `platform:N:S:T:R`.
     pub fn parse(s: &str) -> Result<Scenario, String> {
         let parts: Vec<&str> = s.split(':').collect();
         match parts.as_slice() {
@@ -40,13 +52,20 @@ impl Scenario {
                 tags: 40,
                 revisions: 5,
             }),
+            ["platform"] => Ok(Scenario::Platform {
+                namespaces: 100,
+                streams: 50,
+                tags: 10,
+                revisions: 5,
+            }),
+            ["platform", a, b, c, d] => Ok(Scenario::Platform {
+                namespaces: positive(s, a, "namespaces")?,
+                streams: positive(s, b, "streams")?,
+                tags: positive(s, c, "tags")?,
+                revisions: positive(s, d, "revisions")?,
+            }),
             ["large", a, b, c] => {
-                let n = |x: &str, what: &str| {
-                    x.parse::<usize>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| format!("scenario {s:?}: {what} must be a positive integer"))
-                };
+                let n = |x: &str, what: &str| positive(s, x, what);
                 Ok(Scenario::Large {
                     streams: n(a, "streams")?,
                     tags: n(b, "tags")?,
@@ -54,7 +73,7 @@ impl Scenario {
                 })
             }
             _ => Err(format!(
-                "unknown scenario {s:?} (expected seed, empty, large or large:STREAMS:TAGS:REVISIONS)"
+                "unknown scenario {s:?} (expected seed, empty, large, large:STREAMS:TAGS:REVISIONS, platform or platform:NAMESPACES:STREAMS:TAGS:REVISIONS)"
             )),
         }
     }
@@ -64,6 +83,7 @@ impl Scenario {
         match self {
             Scenario::Seed => "mynamespace",
             Scenario::Large { .. } => "large",
+            Scenario::Platform { .. } => "team-000",
             Scenario::Empty => "default",
         }
     }
@@ -77,9 +97,22 @@ impl Scenario {
                 tags,
                 revisions,
             } => build_large(store, now, *streams, *tags, *revisions, seed),
+            Scenario::Platform {
+                namespaces,
+                streams,
+                tags,
+                revisions,
+            } => build_platform(store, now, (*namespaces, *streams, *tags, *revisions), seed),
             Scenario::Empty => store.ensure_namespace("default"),
         }
     }
+}
+
+fn positive(scenario: &str, x: &str, what: &str) -> Result<usize, String> {
+    x.parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("scenario {scenario:?}: {what} must be a positive integer"))
 }
 
 /// `sha256:` + hex sha256 of a string.
@@ -570,6 +603,101 @@ fn build_large(
     bump_versions(store);
 }
 
+/// The base images of [`Scenario::Platform`]: (OS layer, runtime layer) sizes; a cluster's
+/// images sit on a handful of them (ubi8/ubi9 minimal, with Java, Node.js, Python runtimes).
+const PLATFORM_BASES: [(i64, i64); 5] = [
+    (39_000_000, 0),
+    (39_000_000, 120_000_000),
+    (39_000_000, 60_000_000),
+    (37_000_000, 45_000_000),
+    (37_000_000, 130_000_000),
+];
+
+fn build_platform(
+    store: &mut Store,
+    now: Timestamp,
+    (namespaces, streams, tags, revisions): (usize, usize, usize, usize),
+    seed: u64,
+) {
+    let names = large_tag_names(tags);
+    // Cluster-wide: the same OS and runtime layer digests under every namespace that uses them.
+    let bases: Vec<Vec<(String, i64)>> = PLATFORM_BASES
+        .iter()
+        .enumerate()
+        .map(|(b, &(os, runtime))| {
+            let digest = |part: u64| {
+                format!(
+                    "sha256:{}",
+                    fast_hex(seed ^ (0xba5e_0000 + b as u64 * 2 + part))
+                )
+            };
+            let mut layers = vec![(digest(0), os)];
+            if runtime > 0 {
+                layers.push((digest(1), runtime));
+            }
+            layers
+        })
+        .collect();
+    for ni in 0..namespaces {
+        let ns = format!("team-{ni:03}");
+        store.ensure_namespace(&ns);
+        for si in 0..streams {
+            let stream = format!("app-{si:02}");
+            let sseed =
+                splitmix(seed ^ ((ni as u64) << 32) ^ (si as u64).wrapping_mul(0x1000_0001));
+            store.create_stream_at(
+                &ns,
+                &stream,
+                &[("application", &stream)],
+                ago(now, 24.0 * 400.0),
+            );
+            let base = &bases[(sseed % bases.len() as u64) as usize];
+            // One stream's builds share their dependencies layer.
+            let deps = (
+                format!("sha256:{}", fast_hex(sseed ^ 0xde95)),
+                10_000_000 + (sseed % 20_000_000) as i64,
+            );
+            let semver = names.len() - 1;
+            let mut newest: Vec<(Image, Timestamp)> = Vec::new();
+            for (ti, tag) in names.iter().enumerate().take(semver) {
+                // As `large`: tag ti first built (semver - ti) * 5 days ago, revisions a day apart.
+                let base_hours = ((semver - ti) as f64) * 24.0 * 5.0;
+                for r in 0..revisions {
+                    let n = splitmix(sseed ^ ((ti as u64) << 20) ^ (r as u64));
+                    let digest = format!("sha256:{}", fast_hex(n));
+                    let at = ago(now, base_hours - r as f64 * 24.0 + 1.0);
+                    let mut layers = base.clone();
+                    layers.push(deps.clone());
+                    layers.push((
+                        format!("sha256:{}", fast_hex(n ^ 0x70b)),
+                        1_000_000 + (n % 3_000_000) as i64,
+                    ));
+                    let reference = format!("{REGISTRY}/{ns}/{stream}@{digest}");
+                    let config = format!("sha256:{}", fast_hex(n ^ 0xc0f));
+                    let img = make_image(&digest, &reference, &config, layers, at);
+                    record(store, &ns, &stream, tag, &img, at, 1);
+                    if r + 1 == revisions {
+                        newest.push((img, at));
+                    }
+                }
+            }
+            // latest: the newest image of the newest semver tag.
+            if let Some((img, at)) = newest.last() {
+                record(
+                    store,
+                    &ns,
+                    &stream,
+                    "latest",
+                    img,
+                    *at + SignedDuration::from_mins(10),
+                    1,
+                );
+            }
+        }
+    }
+    bump_versions(store);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,6 +740,72 @@ mod tests {
         assert_eq!(fe.len(), 8);
         assert_eq!(st.image_streams("mynamespace").len(), 3);
         assert_eq!(st.image_streams("otherproject").len(), 1);
+    }
+
+    /// The platform's shape: namespaces × streams × tags × revisions, and layers shared as base
+    /// images are: a few base layer sets cluster-wide, a dependency layer per stream, an
+    /// application layer per image.
+    #[test]
+    fn platform_shares_base_layers_across_namespaces_and_app_layers_within_a_stream() {
+        use std::collections::{BTreeMap, BTreeSet};
+        assert_eq!(
+            Scenario::parse("platform:3:4:5:2").unwrap(),
+            Scenario::Platform {
+                namespaces: 3,
+                streams: 4,
+                tags: 5,
+                revisions: 2
+            }
+        );
+        assert!(Scenario::parse("platform:3:0:5:2").is_err());
+        assert!(Scenario::parse("platform:3:4:5").is_err());
+        let mut st = Store::new();
+        Scenario::parse("platform:6:8:5:3")
+            .unwrap()
+            .build(&mut st, Timestamp::now(), 11);
+        assert_eq!(Scenario::parse("platform").unwrap().namespace(), "team-000");
+        // For each layer: the namespaces, the streams and the number of images it is under.
+        type Spread = (BTreeSet<String>, BTreeSet<String>, usize);
+        let mut under: BTreeMap<String, Spread> = BTreeMap::new();
+        let mut images = 0;
+        for ni in 0..6 {
+            let ns = format!("team-{ni:03}");
+            let streams = st.image_streams(&ns);
+            assert_eq!(streams.len(), 8, "{ns}");
+            for is in &streams {
+                let tags = st.tag_names(&ns, is.name());
+                assert_eq!(tags.len(), 5, "{ns}/{}: 4 versions and latest", is.name());
+                assert_eq!(is.status_tag("v1.0.0").unwrap().revisions().len(), 3);
+                for t in is.status_tags().iter().filter(|t| t.tag != "latest") {
+                    for rev in t.revisions() {
+                        images += 1;
+                        let image = st.get_image(&rev.image).expect("each revision's image");
+                        assert!(rev.docker_image_reference.contains(&format!("/{ns}/")));
+                        for l in image.docker_image_layers.as_deref().unwrap_or_default() {
+                            let e = under.entry(l.name.clone()).or_default();
+                            e.0.insert(ns.clone());
+                            e.1.insert(format!("{ns}/{}", is.name()));
+                            e.2 += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(images, 6 * 8 * 4 * 3);
+        let count = |f: &dyn Fn(&Spread) -> bool| under.values().filter(|s| f(s)).count();
+        // Base images: at most 9 layers (5 OS + runtime sets), each across several namespaces.
+        let base = count(&|s| s.0.len() > 1);
+        assert!(
+            (2..=9).contains(&base),
+            "{base} layers shared across namespaces"
+        );
+        // A dependency layer per stream, under its 12 images only.
+        let deps = count(&|s| s.1.len() == 1 && s.2 == 12);
+        assert_eq!(deps, 6 * 8);
+        // An application layer per image.
+        let app = count(&|s| s.2 == 1);
+        assert_eq!(app, images);
+        assert_eq!(under.len(), base + deps + app, "no other kind of layer");
     }
 
     #[test]

@@ -209,3 +209,40 @@ pub fn semver_survivors<'a>(tags: &[&'a str], keep: usize) -> Vec<&'a str> {
         })
         .collect()
 }
+
+/// The cells of each row of kubectl-style plain columns (what a table prints when stdout is not
+/// a terminal), header first, trimmed. Columns start where the header's names start, so an
+/// empty cell or a cell with spaces in it stays in its column.
+pub fn plain_rows(out: &str) -> Vec<Vec<String>> {
+    let mut lines = out.lines().skip_while(|l| l.trim().is_empty());
+    let Some(header) = lines.next() else {
+        return Vec::new();
+    };
+    let header: Vec<char> = header.chars().collect();
+    // A column starts after three blanks (or at 0); names like "IMAGE REFERENCE" hold one.
+    let starts: Vec<usize> = (0..header.len())
+        .filter(|&i| header[i] != ' ' && (i == 0 || (i >= 3 && header[i - 3..i] == [' '; 3])))
+        .collect();
+    let cells = |line: &str| -> Vec<String> {
+        let chars: Vec<char> = line.chars().collect();
+        starts
+            .iter()
+            .enumerate()
+            .map(|(n, &s)| {
+                let end = starts
+                    .get(n + 1)
+                    .copied()
+                    .unwrap_or(chars.len())
+                    .min(chars.len());
+                chars[s.min(chars.len())..end]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_owned()
+            })
+            .collect()
+    };
+    std::iter::once(cells(&header.iter().collect::<String>()))
+        .chain(lines.take_while(|l| !l.trim().is_empty()).map(cells))
+        .collect()
+}

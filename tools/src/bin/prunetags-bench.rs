@@ -57,7 +57,8 @@ struct Args {
     /// wall times are measured side by side on the same simulator.
     #[arg(long)]
     usage_baseline_bin: Option<PathBuf>,
-    /// Only these benchmarks (comma-separated: prune,list,usage,startup).
+    /// Only these benchmarks (comma-separated: prune,list,usage,startup,platform; platform is
+    /// not run unless named: its simulators hold millions of revisions).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
 }
@@ -67,6 +68,10 @@ struct Sizes {
     prune: (usize, usize, usize),
     list: (usize, usize, usize),
     usage: (usize, usize, usize),
+    /// The platform section: namespaces × streams × tags × revisions, then 4× the namespaces.
+    platform: [(usize, usize, usize, usize); 2],
+    /// `list`'s peak RSS in one namespace at two sizes (streams × tags × revisions).
+    list_scale: [(usize, usize, usize); 2],
 }
 
 impl Sizes {
@@ -76,6 +81,8 @@ impl Sizes {
                 prune: (8, 12, 1),
                 list: (20, 10, 2),
                 usage: (20, 11, 2),
+                platform: [(3, 4, 3, 2), (12, 4, 3, 2)],
+                list_scale: [(50, 5, 2), (200, 5, 2)],
             }
         } else {
             Sizes {
@@ -85,6 +92,10 @@ impl Sizes {
                 list: (500, 40, 5),
                 // 500 streams × 10 semver tags × 2 revisions = 10,000 distinct images.
                 usage: (500, 11, 2),
+                // #16: 100 namespaces × 50 streams, and 4× that.
+                platform: [(100, 50, 10, 5), (400, 50, 10, 5)],
+                // #16: list at 2,000 and 8,000 streams of large:STREAMS:40:5.
+                list_scale: [(2000, 40, 5), (8000, 40, 5)],
             }
         }
     }
@@ -650,6 +661,147 @@ impl Bench {
         });
     }
 
+    // ---------------------------------------------------------------- platform
+
+    /// #16's platform jobs across namespaces at a size and at 4× it, side by side with
+    /// `kubectl get is -A -o json`, so growth reads as a ratio; then `list`'s peak RSS in one
+    /// namespace at two sizes (constant memory would be a ratio of 1.0×).
+    fn platform(
+        &mut self,
+        scales: [(usize, usize, usize, usize); 2],
+        list_scale: [(usize, usize, usize); 2],
+    ) {
+        let runs = self.args.runs.min(3);
+        let jobs: [(&str, &[&str]); 4] = [
+            (
+                "kubectl get is -A -o json",
+                &["get", "is", "-A", "-o", "json"],
+            ),
+            ("oc-prunetags list -A", &["list", "-A"]),
+            ("oc-prunetags usage -A", &["usage", "-A"]),
+            (
+                "oc-prunetags prune -A --keep-revisions 3 --keep-younger-than 96h --dry-run",
+                &[
+                    "prune",
+                    "-A",
+                    "--keep-revisions",
+                    "3",
+                    "--keep-younger-than",
+                    "96h",
+                    "--dry-run",
+                ],
+            ),
+        ];
+        // (wall, requests, RSS) per job, per scale.
+        let mut figures: Vec<Vec<(f64, f64, f64)>> = Vec::new();
+        for &(n, s, t, r) in &scales {
+            eprintln!("platform: {n} namespaces × {s} streams × {t} tags × {r} revisions");
+            let sim = Sim::start_background(SimOptions {
+                scenario: Scenario::Platform {
+                    namespaces: n,
+                    streams: s,
+                    tags: t,
+                    revisions: r,
+                },
+                latency: self.latency,
+                max_inflight: None,
+                fail_rate: 0.0,
+                seed: 1,
+                tls: None,
+            })
+            .expect("cannot start the simulator");
+            self.counter += 1;
+            let d = self.dir.join(format!("run-{}", self.counter));
+            std::fs::create_dir_all(&d).expect("cannot create a run directory");
+            let kc = d.join("kubeconfig");
+            sim.write_kubeconfig(&kc, "team-000")
+                .expect("cannot write a kubeconfig");
+            let out = d.join("out");
+            let mut row = Vec::new();
+            for (what, args) in jobs {
+                if what.starts_with("kubectl") && self.kubectl.is_none() {
+                    row.push((f64::NAN, f64::NAN, f64::NAN));
+                    continue;
+                }
+                let (mut w, mut q, mut rss) = (Vec::new(), Vec::new(), Vec::new());
+                for _ in 0..runs {
+                    sim.reset_requests();
+                    let m = if what.starts_with("kubectl") {
+                        self.kubectl(&d, &kc, &out, args)
+                    } else {
+                        self.ours(&kc, &out, args)
+                    };
+                    w.push(secs(m.wall));
+                    q.push(sim.requests().len() as f64);
+                    rss.push(m.max_rss_kb as f64);
+                }
+                row.push((median(w), median(q), median(rss)));
+            }
+            figures.push(row);
+            drop(sim);
+            let _ = std::fs::remove_dir_all(&d);
+        }
+        let label = |(n, s, t, r): (usize, usize, usize, usize)| {
+            format!("Platform {n} namespaces × {s} streams × {t} tags × {r} revisions")
+        };
+        for (i, (what, _)) in jobs.iter().enumerate() {
+            for (k, scale) in scales.iter().enumerate() {
+                let (w, q, rss) = figures[k][i];
+                let growth = if k == 0 {
+                    String::new()
+                } else {
+                    let (w0, _, rss0) = figures[0][i];
+                    format!(
+                        "; **{} the time, {} the memory** of the smaller cluster",
+                        ratio(w, w0),
+                        ratio(rss, rss0)
+                    )
+                };
+                self.rows.push(Row {
+                    bench: label(*scale),
+                    what: (*what).into(),
+                    runs,
+                    wall: fmt_time(w),
+                    requests: fmt_count(q),
+                    extra: format!("peak RSS {}{growth}", fmt_mb(rss)),
+                });
+            }
+        }
+        // list in one namespace: is its memory constant in the number of streams?
+        let mut first = None;
+        for sizes in list_scale {
+            let (s, t, r) = sizes;
+            eprintln!("platform: list of {s} streams × {t} tags × {r} revisions");
+            let sim = self.sim(sizes);
+            let (d, kc) = self.run_dir(&sim);
+            let out = d.join("out");
+            let (mut w, mut rss) = (Vec::new(), Vec::new());
+            for _ in 0..runs {
+                let m = self.ours(&kc, &out, &["list"]);
+                w.push(secs(m.wall));
+                rss.push(m.max_rss_kb as f64);
+            }
+            let (w, rss) = (median(w), median(rss));
+            let growth = first.map_or(String::new(), |(_, rss0): (f64, f64)| {
+                format!(
+                    "; **{} the memory** of the smaller namespace",
+                    ratio(rss, rss0)
+                )
+            });
+            first.get_or_insert((w, rss));
+            self.rows.push(Row {
+                bench: format!("List {s} streams × {t} tags × {r} revisions"),
+                what: "oc-prunetags list".into(),
+                runs,
+                wall: fmt_time(w),
+                requests: "–".into(),
+                extra: format!("peak RSS **{}**{growth}", fmt_mb(rss)),
+            });
+            drop(sim);
+            let _ = std::fs::remove_dir_all(&d);
+        }
+    }
+
     // ---------------------------------------------------------------- usage
 
     fn usage(&mut self, sizes: (usize, usize, usize)) {
@@ -946,6 +1098,9 @@ fn main() -> ExitCode {
     }
     if b.wants("startup") {
         b.startup();
+    }
+    if b.args.only.iter().any(|o| o == "platform") {
+        b.platform(sizes.platform, sizes.list_scale);
     }
     let _ = std::fs::remove_dir_all(&dir);
 

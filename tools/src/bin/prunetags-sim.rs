@@ -25,7 +25,7 @@ struct Args {
     /// Where to write a kubeconfig for the simulator.
     #[arg(long)]
     kubeconfig_out: Option<PathBuf>,
-    /// seed | empty | large | large:STREAMS:TAGS:REVISIONS
+    /// seed | empty | large | large:STREAMS:TAGS:REVISIONS | platform | platform:NAMESPACES:STREAMS:TAGS:REVISIONS
     #[arg(long, default_value = "seed", value_parser = Scenario::parse)]
     scenario: Scenario,
     /// Added latency per request, in milliseconds.
