@@ -9,61 +9,19 @@
 //! needs to see a consumer namespace's workloads and image streams.
 
 mod harness;
+mod recipes;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use harness::{Harness, Run};
 use prunetags::sim::Rule;
+use recipes::{docs, find, permissions, strings};
 use serde_yaml::Value;
 
 const NS: &str = "mynamespace";
 const RBAC: &str = "rbac.authorization.k8s.io";
 /// A consumer namespace (its service accounts pull from NS).
 const CONSUMER: &str = "dev";
-
-fn docs(file: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("deploy")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    serde_yaml::Deserializer::from_str(&text)
-        .map(|d| serde::Deserialize::deserialize(d).unwrap())
-        .collect()
-}
-
-fn find<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
-    docs.iter()
-        .find(|d| d["kind"].as_str() == Some(kind))
-        .unwrap_or_else(|| panic!("no {kind}"))
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_sequence()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
-}
-
-/// (apiGroup, resource, verb) of every permission a Role grants.
-fn permissions(role: &Value) -> BTreeSet<(String, String, String)> {
-    let mut out = BTreeSet::new();
-    for rule in role["rules"].as_sequence().unwrap() {
-        for g in strings(&rule["apiGroups"]) {
-            for r in strings(&rule["resources"]) {
-                for v in strings(&rule["verbs"]) {
-                    assert!(
-                        g != "*" && r != "*" && v != "*",
-                        "no wildcards in a least-privilege Role"
-                    );
-                    out.insert((g.clone(), r.clone(), v));
-                }
-            }
-        }
-    }
-    out
-}
 
 /// The simulator's RBAC is per resource and verb (it does not look at API groups; the test of
 /// the groups is `role_names_the_right_api_groups`).

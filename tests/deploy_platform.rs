@@ -3,57 +3,24 @@
 //! some run fails or says which verb and resource it lacks (so every permission is needed).
 
 mod harness;
+mod recipes;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use harness::{Harness, Run};
 use prunetags::sim::{Rule, Scenario, SimOptions};
+use recipes::{Perm, find_named as find, strings};
 use serde_yaml::Value;
 
-fn docs(file: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("deploy/platform")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    serde_yaml::Deserializer::from_str(&text)
-        .map(|d| serde::Deserialize::deserialize(d).unwrap())
-        .collect()
-}
-
-fn find<'a>(docs: &'a [Value], kind: &str, name: Option<&str>) -> &'a Value {
-    docs.iter()
-        .find(|d| {
-            d["kind"].as_str() == Some(kind)
-                && name.is_none_or(|n| d["metadata"]["name"].as_str() == Some(n))
-        })
-        .unwrap_or_else(|| panic!("no {kind} {name:?}"))
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_sequence()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// (apiGroup, resource, verb) of every permission the ClusterRole grants.
-fn permissions() -> BTreeSet<(String, String, String)> {
+fn permissions() -> BTreeSet<Perm> {
     let docs = docs("rbac.yaml");
-    let role = find(&docs, "ClusterRole", None);
-    let mut out = BTreeSet::new();
-    for rule in role["rules"].as_sequence().unwrap() {
-        for g in strings(&rule["apiGroups"]) {
-            for r in strings(&rule["resources"]) {
-                for v in strings(&rule["verbs"]) {
-                    assert!(g != "*" && r != "*" && v != "*", "no wildcards");
-                    out.insert((g.clone(), r.clone(), v));
-                }
-            }
-        }
-    }
-    out
+    recipes::permissions(find(&docs, "ClusterRole", None))
+}
+
+/// deploy/platform/FILE.
+fn docs(file: &str) -> Vec<Value> {
+    recipes::docs(&format!("platform/{file}"))
 }
 
 fn args_of(cronjob: &str) -> Vec<String> {

@@ -6,58 +6,18 @@
 //! resource it lacks.
 
 mod harness;
+mod recipes;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use harness::{Harness, Run};
 use prunetags::sim::Rule;
+use recipes::{Perm, docs, find, permissions, strings};
 use serde_yaml::Value;
 
 const NS: &str = "mynamespace";
 const TEAM: &str = "team-b";
 const P: &str = "prunetags.openshift.io/";
-
-type Perm = (String, String, String);
-
-fn docs(file: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("deploy")
-        .join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    serde_yaml::Deserializer::from_str(&text)
-        .map(|d| serde::Deserialize::deserialize(d).unwrap())
-        .collect()
-}
-
-fn find<'a>(docs: &'a [Value], kind: &str) -> &'a Value {
-    docs.iter()
-        .find(|d| d["kind"].as_str() == Some(kind))
-        .unwrap_or_else(|| panic!("no {kind}"))
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_sequence()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn permissions(role: &Value) -> BTreeSet<Perm> {
-    let mut out = BTreeSet::new();
-    for rule in role["rules"].as_sequence().unwrap() {
-        for g in strings(&rule["apiGroups"]) {
-            for r in strings(&rule["resources"]) {
-                for v in strings(&rule["verbs"]) {
-                    assert!(g != "*" && r != "*" && v != "*", "no wildcards");
-                    out.insert((g.clone(), r.clone(), v));
-                }
-            }
-        }
-    }
-    out
-}
 
 fn cronjob_args(docs: &[Value]) -> Vec<String> {
     let pod = &find(docs, "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"];
