@@ -90,15 +90,6 @@ fn kept_versions(s: &Value) -> usize {
         .count()
 }
 
-fn writes(h: &Harness) -> Vec<String> {
-    h.sim
-        .requests()
-        .iter()
-        .filter(|r| matches!(r.method.as_str(), "DELETE" | "PUT" | "POST" | "PATCH"))
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
-
 fn dry(h: &Harness, extra: &[&str]) -> Value {
     let mut args = vec!["prune", "--dry-run", "-o", "json"];
     args.extend(extra);
@@ -262,7 +253,7 @@ fn every_malformed_value_skips_that_stream_with_one_warning_and_exit_1() {
             "the others are planned"
         );
     }
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 #[test]
@@ -294,7 +285,7 @@ fn a_malformed_namespace_annotation_skips_each_of_its_streams() {
         "{}",
         run.stderr
     );
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 #[test]
@@ -529,7 +520,7 @@ fn writes_refuse_without_a_terminal_and_dry_run_writes_nothing() {
     fails(&run, 3, "--yes");
     let run = h.run(&["pin", "myapp:v2.0.3", "--dry-run"]);
     run.assert_ok();
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 #[test]
@@ -623,7 +614,7 @@ fn pin_refuses_a_tag_the_stream_does_not_have() {
         1,
         "image stream mynamespace/myapp has no tag \"v9.9.9\"",
     );
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 // ---- between the plan and the DELETEs --------------------------------------------------------

@@ -43,16 +43,6 @@ fn deletes_of(h: &Harness, stream: &str, tag: &str) -> usize {
         .count()
 }
 
-/// Requests that could change something.
-fn writes(h: &Harness) -> Vec<String> {
-    h.sim
-        .requests()
-        .iter()
-        .filter(|r| matches!(r.method.as_str(), "DELETE" | "PUT" | "POST" | "PATCH"))
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
-
 /// Runs the binary with a kubeconfig holding `token` instead of the admin's.
 fn run_as(h: &Harness, token: &str, args: &[&str]) -> Run {
     let path = h.dir.path().join(format!("kubeconfig-{token}"));
@@ -121,7 +111,7 @@ fn no_terminal_without_yes_refuses_and_writes_nothing() {
     assert!(run.stderr.contains("--yes"), "{}", run.stderr);
     assert_eq!(h.sim.count("DELETE", ""), 0);
     assert_eq!(h.sim.count("PUT", ""), 0);
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
     assert_eq!(h.tags("myapp").len(), 22);
 }
 
@@ -146,7 +136,7 @@ fn dry_run_shows_the_plan_and_sends_no_write() {
     assert!(row(&run.stdout, "myapp", "v2.0.1").contains("delete"));
     assert!(row(&run.stdout, "myapp", "v2.1.4").contains("keep"));
     assert!(h.sim.requests().len() > 2, "it did read the cluster");
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
     assert_eq!(h.tags("myapp").len(), 22);
 }
 
@@ -170,7 +160,7 @@ fn dry_run_with_trims_sends_no_write_either() {
     assert_eq!(doc["kind"], "PruneRun");
     assert_eq!(doc["dryRun"], true);
     assert!(doc.get("result").is_none(), "{doc}");
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 // ---- 3. the seed's result ------------------------------------------------------------------------
@@ -181,7 +171,7 @@ fn yes_leaves_the_seed_blogs_result_with_16_deletes() {
     let run = h.run(&["prune", "--keep", "5", "--yes", "-l", "application=myapp"]);
     run.assert_ok();
     assert_eq!(h.tags("myapp"), seed_survivors());
-    assert_eq!(h.sim.count("DELETE", ""), 16, "{:?}", writes(&h));
+    assert_eq!(h.sim.count("DELETE", ""), 16, "{:?}", h.writes());
     for tag in stale_myapp_tags() {
         assert_eq!(deletes_of(&h, "myapp", &tag), 1, "{tag}");
     }
@@ -404,7 +394,7 @@ fn rerun_after_a_faulty_run_has_nothing_to_prune() {
         "{}",
         run.stderr
     );
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
     assert_eq!(all_tags(&h), before);
 }
 
@@ -428,7 +418,7 @@ fn rerun_after_a_forbidden_run_deletes_what_is_left() {
     let run = h.run(&["prune", "--keep", "5", "--yes", "-l", "application=myapp"]);
     run.assert_ok();
     assert!(run.stderr.contains("Nothing to prune"), "{}", run.stderr);
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 // ---- 6. protections ------------------------------------------------------------------------------
@@ -593,7 +583,7 @@ fn pods_that_cannot_be_listed_still_allow_a_dry_run() {
     );
     run.assert_ok();
     assert!(run.stderr.contains("warning:"), "{}", run.stderr);
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 // ---- 7. revision trimming ------------------------------------------------------------------------

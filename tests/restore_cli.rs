@@ -23,16 +23,6 @@ fn journals(h: &Harness) -> Vec<PathBuf> {
     v
 }
 
-/// Requests that could change something.
-fn writes(h: &Harness) -> Vec<String> {
-    h.sim
-        .requests()
-        .iter()
-        .filter(|r| matches!(r.method.as_str(), "DELETE" | "PUT" | "POST" | "PATCH"))
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
-
 /// A JSON document as `path = value` lines, so that a difference reads as a few lines.
 fn lines(v: &Value) -> Vec<String> {
     fn walk(v: &Value, path: String, out: &mut Vec<String>) {
@@ -214,7 +204,7 @@ fn an_unwritable_journal_stops_the_prune_before_any_delete() {
     );
     run.assert_error(1, "nothing was deleted");
     assert!(run.stderr.contains("--no-journal"), "{}", run.stderr);
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
     assert_eq!(h.tags("myapp").len(), 22);
     // --no-journal prunes anyway.
     let run = run_env(
@@ -267,7 +257,7 @@ fn dry_run_writes_nothing_and_no_terminal_without_yes_refuses() {
     run.assert_ok();
     assert!(run.stdout.contains("myapp:v2.0.1"), "{}", run.stdout);
     assert!(run.stderr.contains("Dry run: would restore 16 tags"));
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
     let run = h.run(&["restore", "--dry-run", "-o", "json"]);
     run.assert_ok();
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -283,7 +273,7 @@ fn dry_run_writes_nothing_and_no_terminal_without_yes_refuses() {
     );
     let run = h.run(&["restore"]);
     run.assert_error(3, "refusing to restore 16 tags");
-    assert_eq!(writes(&h), Vec::<String>::new());
+    assert_eq!(h.writes(), Vec::<String>::new());
 }
 
 #[test]

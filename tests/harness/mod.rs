@@ -95,6 +95,16 @@ impl Harness {
     pub fn tags(&self, stream: &str) -> Vec<String> {
         self.sim.tag_names(&self.namespace, stream)
     }
+
+    /// The requests that could change something, as `METHOD PATH`.
+    pub fn writes(&self) -> Vec<String> {
+        self.sim
+            .requests()
+            .iter()
+            .filter(|r| matches!(r.method.as_str(), "DELETE" | "PUT" | "POST" | "PATCH"))
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
 }
 
 /// No proxy (kube would send loopback traffic through it), a private HOME, no colour.
