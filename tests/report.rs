@@ -298,7 +298,22 @@ struct SmtpServer {
 }
 
 impl SmtpServer {
-    fn start(dir: &Path) -> SmtpServer {
+    /// `None` (and a note) when aiosmtpd is not installed outside CI; in CI that fails the test.
+    fn start(dir: &Path) -> Option<SmtpServer> {
+        let installed = Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !installed {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("python3 with aiosmtpd is not installed: .ci/setup installs it");
+            }
+            eprintln!(
+                "skipping: python3 with aiosmtpd is not installed (bash .ci/setup installs it)"
+            );
+            return None;
+        }
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -320,7 +335,7 @@ impl SmtpServer {
             assert!(Instant::now() < deadline, "aiosmtpd did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        SmtpServer { child, port, log }
+        Some(SmtpServer { child, port, log })
     }
 
     fn mails(&self) -> Vec<Value> {
@@ -342,7 +357,9 @@ impl Drop for SmtpServer {
 #[test]
 fn report_mails_each_team_over_the_threshold_and_the_platform_a_summary() {
     let h = cluster();
-    let smtp = SmtpServer::start(h.dir.path());
+    let Some(smtp) = SmtpServer::start(h.dir.path()) else {
+        return;
+    };
     let url = format!("smtp://127.0.0.1:{}", smtp.port);
     let out = h.run(&[
         "report",
@@ -443,7 +460,9 @@ fn report_mails_each_team_over_the_threshold_and_the_platform_a_summary() {
 #[test]
 fn report_dry_run_prints_the_mails_and_sends_nothing() {
     let h = cluster();
-    let smtp = SmtpServer::start(h.dir.path());
+    let Some(smtp) = SmtpServer::start(h.dir.path()) else {
+        return;
+    };
     let url = format!("smtp://127.0.0.1:{}", smtp.port);
     let out = h.run(&[
         "report",
