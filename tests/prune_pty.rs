@@ -44,18 +44,11 @@ struct Pty {
 }
 
 impl Pty {
+    /// On a terminal 200 columns wide: a size is always set, so that what wraps never depends on
+    /// the environment the tests run in (a pseudo-terminal starts at 0×0, and the tables fit
+    /// whatever width they find).
     fn spawn(h: &Harness, args: &[&str]) -> Pty {
-        let mut cmd = h.command();
-        cmd.args(args).env("TERM", "xterm-256color");
-        let what = format!("oc-prunetags {}", args.join(" "));
-        let session = Session::spawn(cmd).expect("spawn in a pseudo-terminal");
-        Pty {
-            session,
-            raw: Vec::new(),
-            seen: 0,
-            eof: false,
-            what,
-        }
+        Pty::spawn_sized(h, args, 200)
     }
 
     /// As [`Pty::spawn`] on a terminal `cols` wide (and 24 lines). The size is set before the
@@ -468,7 +461,8 @@ fn ctrl_c_stops_sending_and_a_rerun_finishes() {
 #[test]
 fn json_output_shows_the_plan_before_asking() {
     let h = Harness::seed();
-    let mut pty = Pty::spawn(
+    // Wide enough that no WHY cell wraps (at 80 columns `stale (21 of 21)` takes two lines).
+    let mut pty = Pty::spawn_sized(
         &h,
         &[
             "prune",
@@ -479,6 +473,7 @@ fn json_output_shows_the_plan_before_asking() {
             "-o",
             "json",
         ],
+        200,
     );
     pty.expect("ACTION");
     pty.expect("v2.0.1");
