@@ -754,8 +754,8 @@ fn route(
                 .unwrap_or_default()
                 .to_owned();
             store.ensure_namespace(&n);
-            // Kept as the apiserver keeps them (recording seed-001-create-namespace-myproject
-            // answers with the annotations it was sent).
+            // Kept as the apiserver keeps them: recordings/openshift-4.13/
+            // seed-001-create-namespace-myproject answers with the annotations it was sent.
             if let Some(a) = v["metadata"]["annotations"].as_object() {
                 for (key, value) in a {
                     store.annotate_namespace(&n, key, value.as_str());

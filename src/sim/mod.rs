@@ -437,7 +437,6 @@ impl Sim {
         self.shared.store().tag_names(ns, stream)
     }
 
-    /// Records a new revision of `stream:tag`, as `imagestreammappings` does (for race tests).
     /// The image-pruner knob: reclaims every Image no stream references any more and older than
     /// `keep_younger_than` (the ImagePruner's default keeps 60 minutes), as the cluster's
     /// pruner does after tags were deleted. Returns the digests reclaimed.
@@ -446,6 +445,7 @@ impl Sim {
         self.with_store(|st| st.prune_images(keep))
     }
 
+    /// Records a new revision of `stream:tag`, as `imagestreammappings` does (for race tests).
     pub fn push(&self, ns: &str, stream: &str, tag: &str, image: Image) {
         let _ = self.shared.store().push(ns, stream, tag, image);
     }
