@@ -1,5 +1,6 @@
 //! The I/O shell around the core: one kube `Client` built from the kubeconfig, and the requests.
 
+mod all_images;
 mod apply;
 mod client;
 pub mod consumers;

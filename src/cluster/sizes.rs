@@ -2,7 +2,9 @@
 //!
 //! The method, and why: sizes come only from Image objects, read through
 //! `imagestreamimages/<stream>@<digest>` (a namespace user's only per-image read; `images` is
-//! cluster-scoped), once per distinct image, with bounded concurrency.
+//! cluster-scoped), once per distinct image, with bounded concurrency. When there are many to
+//! read and the reader may list `images`, the cluster-wide LIST pages them in first, as long as
+//! that takes fewer round trips (`all_images`); the GETs read whatever it did not bring.
 //! - `imagestreams/<name>/layers` sizes cannot be trusted on OpenShift 4.13–4.16: every blob an
 //!   image is the first to bring into the answer carries the size of that image's last layer,
 //!   in an order that changes per request (recordings/openshift-4.13-layers). A version rule
@@ -26,6 +28,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::Cluster;
+use super::all_images;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::{ImageStream, ImageStreamImage, ImageStreamLayers};
@@ -123,7 +126,7 @@ async fn read_images(
     let mut forbidden: BTreeMap<String, usize> = BTreeMap::new();
     // Round 1 reads the revisions' images; each later round the children of the manifest lists
     // read in the one before (a list of lists does not exist; the bound guards against cycles).
-    for _round in 0..4 {
+    for round in 0..4 {
         let mut batch: Vec<(String, String, String)> = Vec::new();
         for s in streams {
             for (stream, digest, revision) in sizes.index.unresolved(std::slice::from_ref(s)) {
@@ -134,6 +137,12 @@ async fn read_images(
                     attempted.insert(digest.clone());
                     batch.push((s.namespace().to_owned(), stream, digest));
                 }
+            }
+        }
+        if round == 0 && all_images::worth_trying(batch.len(), concurrency) {
+            let wanted: HashSet<String> = batch.iter().map(|(_, _, d)| d.clone()).collect();
+            if all_images::add_wanted(cluster, &wanted, concurrency, &mut sizes.index).await > 0 {
+                batch.retain(|(_, _, d)| !sizes.index.knows(d));
             }
         }
         if batch.is_empty() {

@@ -403,29 +403,46 @@ impl Store {
             .filter(|i| q.field.matches("", i.digest()))
             .filter(|i| start.as_deref().is_none_or(|s| i.digest() >= s))
             .collect();
-        let keys: Vec<String> = all.iter().map(|i| i.digest().to_owned()).collect();
-        let items: Vec<Value> = all
+        // Only the page is serialized: a cluster's Images are paged through 5,000 at a time
+        // (`oc adm prune images`), and serializing all of them for every page made a walk of
+        // the whole LIST quadratic.
+        let shown = &all[..q.limit.map_or(all.len(), |l| l.min(all.len()))];
+        let keys: Vec<String> = shown.iter().map(|i| i.digest().to_owned()).collect();
+        let items: Vec<Value> = shown
             .iter()
             .map(|i| serde_json::to_value(i).unwrap_or_default())
             .collect();
-        Ok(self.page("ImageList", items, keys, q.limit))
+        Ok(self.page_of("ImageList", items, keys, all.len(), q.limit))
     }
 
     fn page(
         &self,
         kind: &str,
+        items: Vec<Value>,
+        keys: Vec<String>,
+        limit: Option<usize>,
+    ) -> Value {
+        let total = items.len();
+        self.page_of(kind, items, keys, total, limit)
+    }
+
+    /// One page of a LIST of `total` matching items, of which `items` (with their `keys`) are the
+    /// first ones, at least `limit` of them when there are more.
+    fn page_of(
+        &self,
+        kind: &str,
         mut items: Vec<Value>,
         keys: Vec<String>,
+        total: usize,
         limit: Option<usize>,
     ) -> Value {
         let mut meta = json!({"resourceVersion": self.rv.to_string()});
         if let Some(limit) = limit
-            && items.len() > limit
+            && total > limit
         {
-            let remaining = items.len() - limit;
             items.truncate(limit);
             meta["continue"] = json!(encode_continue(self.rv, &keys[limit - 1]));
-            meta["remainingItemCount"] = json!(remaining);
+            meta["remainingItemCount"] = json!(total - limit);
         }
         json!({"kind": kind, "apiVersion": API_VERSION, "metadata": meta, "items": items})
     }
