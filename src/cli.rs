@@ -984,9 +984,8 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
         ));
     }
     let selector = match &a.match_regex {
-        Some(re) => crate::version::TagSelector::regex(re).map_err(|e| {
-            Error::usage(format!("invalid --match regex {re:?}: {}", first_line(&e)))
-        })?,
+        Some(re) => crate::version::TagSelector::regex(re)
+            .map_err(|e| Error::usage(format!("invalid --match regex {re:?}: {}", e)))?,
         None => crate::version::TagSelector::semver(),
     }
     .with_order(order_of(a.order.unwrap_or(OrderArg::Semver)));
@@ -1034,16 +1033,6 @@ fn prune_config(a: PruneArgs) -> Result<Prune> {
             (None, false) => JournalArg::Default,
         },
     })
-}
-
-fn first_line(s: &str) -> String {
-    // regex errors span several lines with a caret diagram; the last line says what is wrong.
-    let last = s
-        .lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim();
-    last.strip_prefix("error: ").unwrap_or(last).to_owned()
 }
 
 /// kubectl's `--request-timeout`: a bare number is seconds, `0` means no limit.

@@ -219,7 +219,7 @@ impl TagSelector {
         TagSelector::default()
     }
 
-    /// Tags the pattern matches as a whole; the error text is `regex`'s own.
+    /// Tags the pattern matches as a whole; the error is `regex`'s own, cut to one line.
     pub fn regex(pattern: &str) -> Result<TagSelector, String> {
         // The pattern alone first, so that an error points into what the user wrote.
         regex::Regex::new(pattern)
@@ -229,7 +229,7 @@ impl TagSelector {
                 pattern: Some(re),
                 order: Order::Semver,
             })
-            .map_err(|e| e.to_string())
+            .map_err(|e| regex_error_summary(&e.to_string()))
     }
 
     pub fn with_order(mut self, order: Order) -> TagSelector {
@@ -286,6 +286,17 @@ pub fn cmp_tags_newest_first(a: &str, b: &str) -> Ordering {
         (TagKey::Natural(_), TagKey::Version { .. }) => Ordering::Greater,
         (x, y) => y.cmp(&x),
     }
+}
+
+/// `regex` errors span several lines with a caret diagram under the pattern; the last line says
+/// what is wrong, and is what a one-line error can hold.
+fn regex_error_summary(s: &str) -> String {
+    let last = s
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_owned()
 }
 
 #[cfg(test)]

@@ -250,7 +250,11 @@ fn usage_is_exact_on_every_run_against_the_layers_bug() {
         let r: prunetags::usage::UsageReport = serde_json::from_str(&out.stdout).unwrap();
         layers413::check_against_truth(&r, &truth);
         let (reads, lists) = if run % 2 == 0 { (37, 0) } else { (0, 1) };
-        assert_eq!(h.sim.count("GET", "/imagestreamimages/"), reads, "run {run}");
+        assert_eq!(
+            h.sim.count("GET", "/imagestreamimages/"),
+            reads,
+            "run {run}"
+        );
         assert_eq!(
             h.sim.count("GET", "/apis/image.openshift.io/v1/images"),
             lists,

@@ -360,8 +360,7 @@ pub fn parse(annotations: &BTreeMap<String, String>) -> Result<Layer, Problem> {
                 layer.keep_revisions = Some(Some(n));
             }
             Key::Match => {
-                TagSelector::regex(v)
-                    .map_err(|e| bad(&format!("is not a valid regex: {}", last_line(&e))))?;
+                TagSelector::regex(v).map_err(|e| bad(&format!("is not a valid regex: {}", e)))?;
                 layer.match_regex = Some(v.to_owned());
             }
             Key::Order => {
@@ -396,16 +395,6 @@ fn count(v: &str) -> Option<usize> {
         return None;
     }
     v.parse().ok()
-}
-
-/// regex errors span several lines with a caret diagram; the last line says what is wrong.
-fn last_line(s: &str) -> String {
-    let last = s
-        .lines()
-        .rfind(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim();
-    last.strip_prefix("error: ").unwrap_or(last).to_owned()
 }
 
 /// What to do with one stream.
