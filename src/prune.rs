@@ -248,20 +248,24 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         retries: applied.retries,
     };
     let record = written.as_ref().map(|w| &w.journal);
-    if let Some(path) = written.as_ref().and_then(|w| w.path.as_deref()) {
+    let journal_path = written.as_ref().and_then(|w| w.path.as_deref());
+    let done = document(
+        &plan,
+        false,
+        (freed, space),
+        Some(result()),
+        record,
+        &policies.skipped,
+    );
+    // The journal file and `-o json` are the same document: serialized once for both.
+    let json = match (journal_path, out, &cfg.output) {
+        (Some(_), _, _) | (None, Out::Document, OutputArg::Json) => Some(output::json(&done)?),
+        _ => None,
+    };
+    if let (Some(path), Some(text)) = (journal_path, &json) {
         // The record now says what the run did; the one written before the DELETEs stays if
         // this fails, and still restores.
-        let done = document(
-            &plan,
-            false,
-            (freed, space),
-            Some(result()),
-            record,
-            &policies.skipped,
-        );
-        if let Err(e) =
-            output::json(&done).and_then(|text| journal::store::write_atomically(path, &text))
-        {
+        if let Err(e) = journal::store::write_atomically(path, text) {
             note(&format!("{} {}", palette.warn("warning:"), e.message));
         }
         if out == Out::Table {
@@ -272,17 +276,11 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
         }
     }
     match out {
-        Out::Document => {
-            print_document(
-                cfg,
-                &plan,
-                false,
-                (freed, space),
-                Some(result()),
-                record,
-                &policies.skipped,
-            )?;
-        }
+        Out::Document => print(&match (&cfg.output, json) {
+            (OutputArg::Yaml, _) => output::yaml(&done)?,
+            (_, Some(text)) => text,
+            (_, None) => output::json(&done)?,
+        })?,
         Out::Names => print(&names(
             applied
                 .deleted()
