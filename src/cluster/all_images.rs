@@ -55,30 +55,35 @@ pub(crate) async fn add_wanted(
 ) -> usize {
     let api: Api<Image> = Api::all(cluster.client.clone());
     let mut params = ListParams::default().limit(PAGE);
+    // The same bar as the GETs': a page of 5,000 takes a while, and it is the same work.
+    let bar = crate::render::progress::bar(wanted.len() as u64, "reading image sizes", true);
     let mut found = 0;
     loop {
         let (page, _) = with_retries(RetryPolicy::default(), || api.list(&params)).await;
         // 403 for a namespace user, or any failure: the GETs take over.
-        let Ok(page) = page else { return found };
+        let Ok(page) = page else { break };
         for image in &page.items {
             if wanted.contains(image.digest()) {
                 index.add_image(image);
                 found += 1;
+                bar.inc(1);
             }
         }
         let token = match page.metadata.continue_ {
             Some(token) if !token.is_empty() => token,
-            _ => return found,
+            _ => break,
         };
         let remaining = page
             .metadata
             .remaining_item_count
             .and_then(|n| u64::try_from(n).ok());
         if !worth_paging(remaining, wanted.len() - found, concurrency) {
-            return found;
+            break;
         }
         params = params.continue_token(&token);
     }
+    bar.finish_and_clear();
+    found
 }
 
 #[cfg(test)]
