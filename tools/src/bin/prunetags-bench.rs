@@ -835,10 +835,25 @@ impl Bench {
         }
 
         let (d, kc) = self.run_dir(&sim);
+        // A namespace user (the CronJob's Role: no `list images`), who sizes through GETs.
+        sim.add_user(
+            "bench-viewer",
+            "bench-viewer",
+            vec![prunetags::sim::Rule::new(
+                &["get", "list"],
+                &["imagestreams", "imagestreamimages"],
+                Some(&["large"]),
+            )],
+        );
+        let kc_ns = d.join("kubeconfig-namespace-user");
+        let text = std::fs::read_to_string(&kc).expect("the run's kubeconfig");
+        std::fs::write(&kc_ns, text.replace(sim.admin_token(), "bench-viewer"))
+            .expect("cannot write a kubeconfig");
         // `usage` at its own defaults (`--concurrency` is prune's).
         let args = ["usage"];
-        let (mut w, mut q, mut reads, mut layers, mut cpu) =
-            (vec![], vec![], vec![], vec![], vec![]);
+        let (mut w, mut q, mut reads, mut lists, mut layers, mut cpu) =
+            (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut w_ns, mut q_ns, mut reads_ns, mut cpu_ns) = (vec![], vec![], vec![], vec![]);
         let mut baseline = vec![];
         for _ in 0..self.args.runs {
             sim.reset_requests();
@@ -846,8 +861,15 @@ impl Bench {
             w.push(secs(m.wall));
             q.push(sim.requests().len() as f64);
             reads.push(sim.count("GET", "/imagestreamimages/") as f64);
+            lists.push(sim.count("GET", "/apis/image.openshift.io/v1/images") as f64);
             layers.push(sim.count("GET", "/layers") as f64);
             cpu.push(secs(m.cpu));
+            sim.reset_requests();
+            let m = self.ours(&kc_ns, &d.join("out-namespace-user"), &args);
+            w_ns.push(secs(m.wall));
+            q_ns.push(sim.requests().len() as f64);
+            reads_ns.push(sim.count("GET", "/imagestreamimages/") as f64);
+            cpu_ns.push(secs(m.cpu));
             if let Some(bin) = &self.args.usage_baseline_bin {
                 let job = Job::new(bin)
                     .arg("--kubeconfig")
@@ -860,18 +882,32 @@ impl Bench {
             }
         }
         let ours_wall = median(w);
+        let ns_wall = median(w_ns);
         self.rows.push(Row {
             bench: format!("Usage {} images / {s} streams", images.len()),
-            what: "oc-prunetags usage".into(),
+            what: "oc-prunetags usage (admin: may list images)".into(),
             runs: self.args.runs,
             wall: fmt_time(ours_wall),
             requests: fmt_count(median(q)),
             extra: format!(
-                "{} `imagestreamimages` GETs, {} `/layers`; accounting CPU **{}**; whole process CPU {}",
+                "{} pages of the `images` LIST, {} `imagestreamimages` GETs, {} `/layers`; accounting CPU **{}**; whole process CPU {}",
+                fmt_count(median(lists)),
                 fmt_count(median(reads)),
                 fmt_count(median(layers)),
                 fmt_time(median(acct)),
                 fmt_time(median(cpu))
+            ),
+        });
+        self.rows.push(Row {
+            bench: format!("Usage {} images / {s} streams", images.len()),
+            what: "oc-prunetags usage (namespace user: no `list images`)".into(),
+            runs: self.args.runs,
+            wall: fmt_time(ns_wall),
+            requests: fmt_count(median(q_ns)),
+            extra: format!(
+                "one refused `images` LIST, {} `imagestreamimages` GETs; whole process CPU {}",
+                fmt_count(median(reads_ns)),
+                fmt_time(median(cpu_ns))
             ),
         });
         if let Some(bin) = &self.args.usage_baseline_bin {
@@ -883,8 +919,9 @@ impl Bench {
                 wall: fmt_time(base),
                 requests: String::new(),
                 extra: format!(
-                    "ours ÷ earlier: **{:.2}×** (interleaved runs)",
-                    ours_wall / base
+                    "ours ÷ earlier: **{:.2}×** as admin, **{:.2}×** as a namespace user (interleaved runs)",
+                    ours_wall / base,
+                    ns_wall / base
                 ),
             });
         }
