@@ -232,6 +232,9 @@ pub(crate) async fn measure(
     for text in &sizes.notes {
         note(&format!("{} {text}", palette.warn("warning:")));
     }
+    if let Some(text) = sizes.hint(matches!(scope, Scope::All)) {
+        note(&text);
+    }
     let acc = crate::usage::Accounting::new(&streams, &sizes.index);
     let report = acc.report();
     // Refused and failed reads were summed up in the notes; an image that is gone is named.

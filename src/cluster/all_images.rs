@@ -45,14 +45,22 @@ pub(crate) fn worth_trying(wanted: usize, concurrency: usize) -> bool {
     wanted > 2 * concurrency.max(1)
 }
 
+/// What a walk of the LIST brought.
+pub(crate) struct Walk {
+    /// Wanted images added to the index; the caller reads the rest one by one.
+    pub found: usize,
+    /// The first page was refused (403): the reader may not list images.
+    pub refused: bool,
+}
+
 /// Pages through the cluster's Images while [`worth_paging`] says so, adding each `wanted` one to
-/// `index`. Returns how many were added; the caller reads the rest one by one.
+/// `index`.
 pub(crate) async fn add_wanted(
     cluster: &Cluster,
     wanted: &HashSet<String>,
     concurrency: usize,
     index: &mut SizeIndex,
-) -> usize {
+) -> Walk {
     let api: Api<Image> = Api::all(cluster.client.clone());
     let mut params = ListParams::default().limit(PAGE);
     // The same bar as the GETs': a page of 5,000 takes a while, and it is the same work.
@@ -61,7 +69,16 @@ pub(crate) async fn add_wanted(
     loop {
         let (page, _) = with_retries(RetryPolicy::default(), || api.list(&params)).await;
         // 403 for a namespace user, or any failure: the GETs take over.
-        let Ok(page) = page else { break };
+        let page = match page {
+            Ok(page) => page,
+            Err(kube::Error::Api(s)) if s.code == 403 => {
+                return Walk {
+                    found,
+                    refused: true,
+                };
+            }
+            Err(_) => break,
+        };
         for image in &page.items {
             if wanted.contains(image.digest()) {
                 index.add_image(image);
@@ -83,7 +100,10 @@ pub(crate) async fn add_wanted(
         params = params.continue_token(&token);
     }
     bar.finish_and_clear();
-    found
+    Walk {
+        found,
+        refused: false,
+    }
 }
 
 #[cfg(test)]

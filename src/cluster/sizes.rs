@@ -40,6 +40,22 @@ pub struct Sizes {
     pub index: SizeIndex,
     /// One sentence each: reads that were refused or failed, layers that could not be read.
     pub notes: Vec<String>,
+    /// Set when the reader may not list images: how many images were read with a GET each
+    /// instead (the figures are the same).
+    pub read_one_by_one: Option<usize>,
+}
+
+impl Sizes {
+    /// What would have spared the GETs, for a reader of the whole cluster (`-A`): a namespace
+    /// user cannot be granted `list images`, which is cluster-scoped, so is not told.
+    pub fn hint(&self, cluster_wide: bool) -> Option<String> {
+        let n = self.read_one_by_one.filter(|_| cluster_wide)?;
+        Some(format!(
+            "note: cannot list images (403 Forbidden), so {} are read one by one; `list images` (image.openshift.io, cluster-wide) would read them {} per request",
+            crate::render::plan::plural(n, "image"),
+            all_images::PAGE
+        ))
+    }
 }
 
 /// What `usage` needs: every image the streams' revisions reference, read.
@@ -141,8 +157,13 @@ async fn read_images(
         }
         if round == 0 && all_images::worth_trying(batch.len(), concurrency) {
             let wanted: HashSet<String> = batch.iter().map(|(_, _, d)| d.clone()).collect();
-            if all_images::add_wanted(cluster, &wanted, concurrency, &mut sizes.index).await > 0 {
+            let walk =
+                all_images::add_wanted(cluster, &wanted, concurrency, &mut sizes.index).await;
+            if walk.found > 0 {
                 batch.retain(|(_, _, d)| !sizes.index.knows(d));
+            }
+            if walk.refused {
+                sizes.read_one_by_one = Some(batch.len());
             }
         }
         if batch.is_empty() {
