@@ -6,6 +6,7 @@
 //! libraries (a YAML parser quoting a value, a TLS library naming a file's content) are text we
 //! do not control.
 
+use std::borrow::Cow;
 use std::sync::{Mutex, MutexGuard};
 
 use base64::Engine as _;
@@ -51,22 +52,27 @@ pub fn register(secret: &str) {
     list.sort_by_key(|s| std::cmp::Reverse(s.len()));
 }
 
-/// `text` with every registered secret, and whatever follows `Bearer `, masked.
-pub fn redact(text: &str) -> String {
-    let mut out = text.to_owned();
+/// `text` with every registered secret, and whatever follows `Bearer `, masked; borrowed when
+/// there is nothing to mask (`list -o json` passes a page of megabytes through here).
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let mut out = Cow::Borrowed(text);
     for s in secrets().iter() {
         if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), MASK);
+            out = Cow::Owned(out.replace(s.as_str(), MASK));
         }
     }
-    mask_bearer(&out)
+    match mask_bearer(&out) {
+        Some(masked) => Cow::Owned(masked),
+        None => out,
+    }
 }
 
-/// `Bearer <anything>` → `Bearer <redacted>`, for a header that found its way into a message.
-fn mask_bearer(text: &str) -> String {
+/// `Bearer <anything>` → `Bearer <redacted>`, for a header that found its way into a message;
+/// `None` when there is none.
+fn mask_bearer(text: &str) -> Option<String> {
     const BEARER: &str = "Bearer ";
     if !text.contains(BEARER) {
-        return text.to_owned();
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -84,7 +90,7 @@ fn mask_bearer(text: &str) -> String {
         rest = &rest[end..];
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 /// Registers every credential of every user in a kubeconfig: the file may name several, and an
