@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use crate::cli::{Command, Config, OutputArg};
 use crate::cluster::{self, Cluster, Scope};
 use crate::error::{Error, Result};
-use crate::inventory::{Detail, from_views, stream_view};
+use crate::inventory::{Detail, stream_view};
 use crate::render::{self, Palette, output, table::TableOptions};
 
 pub async fn run(cfg: Config) -> Result<()> {
@@ -83,6 +83,10 @@ pub async fn run(cfg: Config) -> Result<()> {
     }
 }
 
+/// `list`: page by page, each page of the LIST shown before the next is read, so that memory
+/// holds a page, not the cluster. Streams come in the server's order (etcd's key order:
+/// namespace, then name). Named streams (`list NAME…`) are few: their output waits until the
+/// LIST has shown that every name exists, so that a wrong name prints only the error.
 async fn list(
     cfg: &Config,
     cluster: &Cluster,
@@ -90,51 +94,100 @@ async fn list(
     history: bool,
     palette: Palette,
 ) -> Result<()> {
+    use render::listing::{Format, Listing};
     let scope = Scope::of(cluster);
-    let detail = match cfg.output {
-        OutputArg::Json | OutputArg::Yaml => Detail::History,
-        _ if history => Detail::History,
-        _ => Detail::Current,
-    };
-    let views = cluster::list_image_streams_as(
-        cluster,
-        &scope,
-        cfg.selector.as_deref(),
-        names,
-        |s| stream_view(&s, detail),
-        |v| (v.namespace.as_str(), v.name.as_str()),
-    )
-    .await?;
-    let inv = from_views(views);
-    let now = Timestamp::now();
-    let text = match cfg.output {
-        OutputArg::Json => output::json(&inv)?,
-        OutputArg::Yaml => output::yaml(&inv)?,
-        OutputArg::Name => output::names(&inv, cluster.all_namespaces),
+    let table = history || matches!(cfg.output, OutputArg::Table | OutputArg::Wide);
+    let (format, detail) = match cfg.output {
+        OutputArg::Json => (Format::Json, Detail::History),
+        OutputArg::Yaml => (Format::Yaml, Detail::History),
+        OutputArg::Name => (
+            Format::Name {
+                namespaces: cluster.all_namespaces,
+            },
+            Detail::Current,
+        ),
         // Refused when parsing the flags (`usage` only).
         OutputArg::Markdown | OutputArg::Html => {
             return Err(Error::usage("-o markdown and -o html are for usage"));
         }
-        OutputArg::Table | OutputArg::Wide if inv.items.is_empty() => {
-            eprintln!(
-                "{}",
-                crate::prune::nothing_found(&scope, cfg.selector.as_deref())
-            );
-            return Ok(());
-        }
-        OutputArg::Table | OutputArg::Wide if history => {
-            render::history::history(&inv, palette, now)
-        }
-        OutputArg::Table | OutputArg::Wide => {
-            let opts = TableOptions {
+        OutputArg::Table | OutputArg::Wide if history => (Format::History, Detail::History),
+        OutputArg::Table | OutputArg::Wide => (
+            Format::Table(TableOptions {
                 wide: cfg.output == OutputArg::Wide,
                 namespaces: cluster.all_namespaces,
-            };
-            let layout = render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
-            render::table::list_table(&inv, &opts, palette, layout, now) + "\n"
-        }
+            }),
+            Detail::Current,
+        ),
     };
-    print(&text)
+    let layout = render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
+    let mut listing = Listing::new(format, layout, palette, Timestamp::now());
+    let mut out = Stdout::new(!names.is_empty());
+    let mut found: Vec<String> = Vec::new();
+    let mut pages = cluster::StreamPages::new(cluster, &scope, cfg.selector.as_deref());
+    while let Some(page) = pages.next().await? {
+        let views = page
+            .iter()
+            .filter(|s| names.is_empty() || names.iter().any(|n| n == s.name()))
+            .inspect(|s| found.extend((!names.is_empty()).then(|| s.name().to_owned())))
+            .map(|s| stream_view(s, detail));
+        if !listing.page(views, &mut |text| out.write(text))? {
+            return Ok(());
+        }
+    }
+    if let Some(e) = cluster::missing_names(
+        &found,
+        names,
+        String::as_str,
+        &scope,
+        cfg.selector.as_deref(),
+    ) {
+        return Err(e);
+    }
+    if table && listing.count() == 0 {
+        eprintln!(
+            "{}",
+            crate::prune::nothing_found(&scope, cfg.selector.as_deref())
+        );
+        return Ok(());
+    }
+    let rest = listing.finish()?;
+    out.write(&rest)?;
+    out.flush()
+}
+
+/// stdout for output printed as it is made; or held until the end (`hold`).
+struct Stdout {
+    held: Option<String>,
+    closed: bool,
+}
+
+impl Stdout {
+    fn new(hold: bool) -> Stdout {
+        Stdout {
+            held: hold.then(String::new),
+            closed: false,
+        }
+    }
+
+    /// Writes (or holds) `text`; `false` once the reader has gone (`| head`): nothing more is
+    /// worth reading from the cluster.
+    fn write(&mut self, text: &str) -> Result<bool> {
+        if let Some(held) = &mut self.held {
+            held.push_str(text);
+            return Ok(true);
+        }
+        if !self.closed && !text.is_empty() {
+            self.closed = !write_out(text)?;
+        }
+        Ok(!self.closed)
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if let Some(held) = self.held.take() {
+            write_out(&held)?;
+        }
+        Ok(())
+    }
 }
 
 /// `usage`'s options beside the streams.
@@ -328,11 +381,16 @@ pub fn note(text: &str) {
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
 pub fn print(text: &str) -> Result<()> {
+    write_out(text).map(|_| ())
+}
+
+/// [`print`], telling whether the reader is still there (`false`: the pipe was closed).
+fn write_out(text: &str) -> Result<bool> {
     let text = crate::redact::redact(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(Error::runtime(format!("cannot write the output: {e}"))),
     }
 }

@@ -993,18 +993,20 @@ fn history_of_500_streams_is_one_paged_list() {
     });
     let out = h.run(&["list", "--history"]);
     out.assert_ok();
-    // Two pages of 250 streams, nothing else: the history needs nothing beyond the streams.
+    // Two pages (50 streams, then the 450 others: small streams fill a page of kubectl's 500),
+    // nothing else: the history needs nothing beyond the streams.
     let requests = api_requests(&h);
     assert_eq!(requests.len(), 2, "{requests:#?}");
     assert!(requests.iter().all(|r| r.method == "GET"
-        && r.path == "/apis/image.openshift.io/v1/namespaces/large/imagestreams"
-        && r.query.contains("limit=250")));
+        && r.path == "/apis/image.openshift.io/v1/namespaces/large/imagestreams"));
+    assert!(requests[0].query.contains("limit=50"), "{requests:#?}");
+    assert!(requests[1].query.contains("limit=500"), "{requests:#?}");
     assert_eq!(out.stdout.matches("\nName:").count() + 1, 500);
     assert_eq!(out.stdout.matches("\n  * ").count(), 500 * 2);
 }
 
 #[test]
-fn paging_makes_one_list_per_250_streams_and_no_gets() {
+fn paging_sizes_pages_by_what_streams_hold_and_makes_no_gets() {
     let h = Harness::new(SimOptions {
         scenario: Scenario::Large {
             streams: 600,
@@ -1024,12 +1026,11 @@ fn paging_makes_one_list_per_250_streams_and_no_gets() {
                 && r.path == "/apis/image.openshift.io/v1/namespaces/large/imagestreams"
         })
         .collect();
+    // 50 streams first; then, at 3 revisions a stream, pages of 500.
     assert_eq!(lists.len(), 3, "{lists:#?}");
-    assert!(
-        lists
-            .iter()
-            .all(|r| r.query.contains("limit=250") && r.status == 200)
-    );
+    assert!(lists.iter().all(|r| r.status == 200));
+    assert!(lists[0].query.contains("limit=50"));
+    assert!(lists[1..].iter().all(|r| r.query.contains("limit=500")));
     assert!(!lists[0].query.contains("continue="));
     assert!(lists[1..].iter().all(|r| r.query.contains("continue=")));
     // No per-stream or per-tag requests.
@@ -1052,6 +1053,60 @@ fn paging_makes_one_list_per_250_streams_and_no_gets() {
     assert_eq!(streams.len(), 600);
     let expected: Vec<String> = (0..600).map(|i| format!("app-{i:04}")).collect();
     assert_eq!(streams, expected);
+}
+
+/// `list` prints each page before reading the next (#16): the documents it writes page by page
+/// are still one JSON and one YAML document, every stream once, in the server's order.
+#[test]
+fn documents_written_page_by_page_are_whole_documents() {
+    let h = Harness::new(SimOptions {
+        scenario: Scenario::Large {
+            streams: 140,
+            tags: 30,
+            revisions: 4,
+        },
+        ..SimOptions::default()
+    });
+    let json_out = h.run(&["list", "-o", "json"]);
+    json_out.assert_ok();
+    // 120 entries a stream: 50 streams, then 83 a page (10,000 entries), then the last 7.
+    let lists = api_requests(&h);
+    assert_eq!(lists.len(), 3, "{lists:#?}");
+    assert!(lists[1].query.contains("limit=83"), "{lists:#?}");
+    let doc: Value = serde_json::from_str(&json_out.stdout).expect("one JSON document");
+    let yaml_out = h.run(&["list", "-o", "yaml"]);
+    yaml_out.assert_ok();
+    let from_yaml: Value = serde_yaml::from_str(&yaml_out.stdout).expect("one YAML document");
+    for d in [&doc, &from_yaml] {
+        assert_eq!(d["kind"], "ImageStreamInventory");
+        let names: Vec<&str> = d["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        let expected: Vec<String> = (0..140).map(|i| format!("app-{i:04}")).collect();
+        assert_eq!(names, expected);
+        assert!(
+            d["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["tags"].as_array().unwrap().len() == 30)
+        );
+    }
+    // The table's columns are aligned across the pages here: no wider cell came later.
+    let table = h.run(&["list"]);
+    table.assert_ok();
+    let header = table.stdout.lines().next().unwrap();
+    let column = header.find("REVISIONS").unwrap();
+    assert!(
+        table
+            .stdout
+            .lines()
+            .skip(1)
+            .all(|l| l.len() > column && l[column..].starts_with(|c: char| c.is_ascii_digit()))
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

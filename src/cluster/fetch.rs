@@ -8,9 +8,28 @@ use super::retry::{RetryPolicy, with_retries};
 use crate::error::{Error, Result};
 use crate::model::ImageStream;
 
-/// Streams per page. Big enough that a namespace is a handful of requests, small enough that a
-/// page of large streams (40 tags × 5 revisions each) stays a few MB.
-pub const PAGE_SIZE: u32 = 250;
+/// The first page's streams: few, because a stream may hold thousands of revisions and the
+/// page is decoded whole (kube reads a LIST's body, then its items).
+pub const FIRST_PAGE: u32 = 50;
+
+/// The most streams a page asks for: kubectl's `--chunk-size` default.
+pub const MAX_PAGE: u32 = 500;
+
+/// What a page may carry, in revisions and spec tags: about 10 MB of JSON. Each page after
+/// the first asks for as many streams as fit, at the average size seen so far, so that `list`'s
+/// memory stays flat whatever the streams hold (#16: 48 MB at 2,000 streams of 40 tags × 5
+/// revisions, where 250 streams a page took 106 MB), and a namespace of small streams still
+/// takes a request per 500.
+pub const ENTRIES_PER_PAGE: u64 = 10_000;
+
+/// The next page's limit, given the streams and entries seen so far.
+pub fn next_limit(streams: u64, entries: u64) -> u32 {
+    if streams == 0 {
+        return MAX_PAGE;
+    }
+    let per_stream = (entries / streams).max(1);
+    (ENTRIES_PER_PAGE / per_stream).clamp(FIRST_PAGE.into(), MAX_PAGE.into()) as u32
+}
 
 /// Where to look: one namespace or all of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,6 +105,88 @@ pub async fn list_image_streams_at(
     .await
 }
 
+/// A paged LIST of image streams, one page at a time: what `list` streams through, printing
+/// each page before asking for the next, so memory holds one page, not the cluster.
+pub struct StreamPages<'a> {
+    cluster: &'a Cluster,
+    api: Api<ImageStream>,
+    params: ListParams,
+    namespace: Option<String>,
+    /// The LIST's resourceVersion, from its first page: a paged LIST is one consistent
+    /// snapshot at that version.
+    version: Option<String>,
+    done: bool,
+    /// Streams, and their revisions and spec tags, read so far: what sizes the next page.
+    seen: (u64, u64),
+}
+
+impl<'a> StreamPages<'a> {
+    pub fn new(cluster: &'a Cluster, scope: &Scope, selector: Option<&str>) -> Self {
+        let api: Api<ImageStream> = match scope {
+            Scope::Namespace(ns) => Api::namespaced(cluster.client.clone(), ns),
+            Scope::All => Api::all(cluster.client.clone()),
+        };
+        let mut params = ListParams::default().limit(FIRST_PAGE);
+        if let Some(sel) = selector {
+            params = params.labels(sel);
+        }
+        StreamPages {
+            cluster,
+            api,
+            params,
+            namespace: scope.namespace().map(str::to_owned),
+            version: None,
+            done: false,
+            seen: (0, 0),
+        }
+    }
+
+    /// The next page's streams, in the server's order; `None` after the last page.
+    pub async fn next(&mut self) -> Result<Option<Vec<ImageStream>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let ctx = ApiContext {
+            verb: "list",
+            resource: "imagestreams",
+            group: crate::model::GROUP,
+            namespace: self.namespace.as_deref(),
+            url: &self.cluster.url,
+        };
+        let (page, _) = with_retries(RetryPolicy::default(), || self.api.list(&self.params)).await;
+        let page = match page {
+            Ok(page) => page,
+            Err(kube::Error::Api(s)) if s.code == 404 => {
+                return Err(not_found_on_list(self.cluster, kube::Error::Api(s), &ctx).await);
+            }
+            Err(e) => return Err(api_error(e, &ctx)),
+        };
+        if self.version.is_none() {
+            self.version = page.metadata.resource_version.clone();
+        }
+        self.seen.0 += page.items.len() as u64;
+        self.seen.1 += page.items.iter().map(entries).sum::<u64>();
+        self.params.limit = Some(next_limit(self.seen.0, self.seen.1));
+        match page.metadata.continue_ {
+            Some(token) if !token.is_empty() => {
+                self.params = std::mem::take(&mut self.params).continue_token(&token)
+            }
+            _ => self.done = true,
+        }
+        Ok(Some(page.items))
+    }
+
+    pub fn resource_version(&self) -> &str {
+        self.version.as_deref().unwrap_or_default()
+    }
+}
+
+/// What a stream weighs in a page: its revisions and spec tags.
+fn entries(s: &ImageStream) -> u64 {
+    let revisions: usize = s.status_tags().iter().map(|t| t.revisions().len()).sum();
+    (revisions + s.spec_tags().len()) as u64
+}
+
 async fn list_at<T>(
     cluster: &Cluster,
     scope: &Scope,
@@ -94,72 +195,54 @@ async fn list_at<T>(
     convert: impl Fn(ImageStream) -> T,
     key: impl Fn(&T) -> (&str, &str),
 ) -> Result<(Vec<T>, String)> {
-    let api: Api<ImageStream> = match scope {
-        Scope::Namespace(ns) => Api::namespaced(cluster.client.clone(), ns),
-        Scope::All => Api::all(cluster.client.clone()),
-    };
-    let ctx = ApiContext {
-        verb: "list",
-        resource: "imagestreams",
-        group: crate::model::GROUP,
-        namespace: scope.namespace(),
-        url: &cluster.url,
-    };
-    let mut params = ListParams::default().limit(PAGE_SIZE);
-    if let Some(sel) = selector {
-        params = params.labels(sel);
-    }
+    let mut pages = StreamPages::new(cluster, scope, selector);
     let mut streams = Vec::new();
-    // A paged LIST is one consistent snapshot, at the first page's resourceVersion.
-    let mut version = None;
-    loop {
-        let (page, _) = with_retries(RetryPolicy::default(), || api.list(&params)).await;
-        let page = match page {
-            Ok(page) => page,
-            Err(kube::Error::Api(s)) if s.code == 404 => {
-                return Err(not_found_on_list(cluster, kube::Error::Api(s), &ctx).await);
-            }
-            Err(e) => return Err(api_error(e, &ctx)),
-        };
-        if version.is_none() {
-            version = page.metadata.resource_version.clone();
-        }
+    while let Some(page) = pages.next().await? {
         streams.extend(
-            page.items
-                .into_iter()
+            page.into_iter()
                 .filter(|s| names.is_empty() || names.iter().any(|n| n == s.name()))
                 .map(&convert),
         );
-        match page.metadata.continue_ {
-            Some(token) if !token.is_empty() => params = params.continue_token(&token),
-            _ => break,
-        }
     }
-    let missing: Vec<&str> = names
-        .iter()
-        .filter(|n| !streams.iter().any(|s| key(s).1 == n.as_str()))
-        .map(String::as_str)
-        .collect();
-    if !missing.is_empty() {
-        let where_ = match scope {
-            Scope::Namespace(ns) => format!("in namespace {ns:?}"),
-            Scope::All => "in any namespace".into(),
-        };
-        let sel = selector
-            .map(|s| format!(" matching {s:?}"))
-            .unwrap_or_default();
-        return Err(Error::runtime(format!(
-            "image stream{} {} not found {where_}{sel}",
-            if missing.len() == 1 { "" } else { "s" },
-            missing
-                .iter()
-                .map(|m| format!("{m:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+    if let Some(e) = missing_names(&streams, names, |s| key(s).1, scope, selector) {
+        return Err(e);
     }
     streams.sort_by(|a, b| key(a).cmp(&key(b)));
-    Ok((streams, version.unwrap_or_default()))
+    Ok((streams, pages.resource_version().to_owned()))
+}
+
+/// The error for `names` that matched no stream in `found`, if any.
+pub fn missing_names<T>(
+    found: &[T],
+    names: &[String],
+    name: impl Fn(&T) -> &str,
+    scope: &Scope,
+    selector: Option<&str>,
+) -> Option<Error> {
+    let missing: Vec<&str> = names
+        .iter()
+        .filter(|n| !found.iter().any(|s| name(s) == n.as_str()))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let where_ = match scope {
+        Scope::Namespace(ns) => format!("in namespace {ns:?}"),
+        Scope::All => "in any namespace".into(),
+    };
+    let sel = selector
+        .map(|s| format!(" matching {s:?}"))
+        .unwrap_or_default();
+    Some(Error::runtime(format!(
+        "image stream{} {} not found {where_}{sel}",
+        if missing.len() == 1 { "" } else { "s" },
+        missing
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
 }
 
 /// A 404 on a LIST means the resource type is unknown: tell a non-OpenShift cluster apart.
@@ -171,5 +254,24 @@ async fn not_found_on_list(cluster: &Cluster, e: kube::Error, ctx: &ApiContext<'
     {
         Err(kube::Error::Api(s)) if s.code == 404 => no_image_api(&cluster.url),
         _ => api_error(e, ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_hold_about_the_same_number_of_entries() {
+        // 40 tags × 5 revisions a stream: 50 streams (10,000 entries) a page.
+        assert_eq!(next_limit(50, 50 * 200), 50);
+        // 4 entries a stream: kubectl's 500.
+        assert_eq!(next_limit(50, 200), MAX_PAGE);
+        // In between: as many as fit.
+        assert_eq!(next_limit(100, 100 * 40), 250);
+        // Huge streams never shrink a page below the first page's size, empty ones count as one.
+        assert_eq!(next_limit(10, 10 * 100_000), FIRST_PAGE);
+        assert_eq!(next_limit(10, 0), MAX_PAGE);
+        assert_eq!(next_limit(0, 0), MAX_PAGE);
     }
 }

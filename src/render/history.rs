@@ -53,7 +53,7 @@ fn map_field(out: &mut String, palette: Palette, label: &str, map: &BTreeMap<&st
     }
 }
 
-fn stream_history(out: &mut String, s: &StreamView, palette: Palette, now: Timestamp) {
+pub(crate) fn stream_history(out: &mut String, s: &StreamView, palette: Palette, now: Timestamp) {
     // formatMeta
     field(out, palette, "Name", &s.name);
     if !s.namespace.is_empty() {

@@ -124,30 +124,50 @@ fn plain(table: &Table) -> String {
         .chain(table.row_iter())
         .map(|r| r.cell_iter().map(|c| c.content()).collect())
         .collect();
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.width())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for row in &rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                line.extend(std::iter::repeat_n(' ', widths[i] - cell.width() + GAP));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    let mut out = PlainColumns::default().lines(&rows);
     out.pop();
     out
+}
+
+/// Plain columns printed a chunk at a time (`list` prints each page of the LIST as it
+/// arrives, so that its memory does not grow with the cluster). A column is as wide as the
+/// widest cell seen so far and never narrower; lines already printed are not re-aligned. That
+/// is how kubectl lays out `kubectl get --watch`: its tabwriter (github.com/liggitt/tabwriter,
+/// a fork of Go's) is flushed per event with `RememberWidths`. One chunk is laid out exactly as
+/// a whole table is.
+#[derive(Debug, Default)]
+pub struct PlainColumns {
+    widths: Vec<usize>,
+}
+
+impl PlainColumns {
+    /// `rows` as lines, each ending in a newline.
+    pub fn lines(&mut self, rows: &[Vec<String>]) -> String {
+        for row in rows {
+            if self.widths.len() < row.len() {
+                self.widths.resize(row.len(), 0);
+            }
+            for (w, cell) in self.widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.width());
+            }
+        }
+        let mut out = String::new();
+        for row in rows {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                line.push_str(cell);
+                if i + 1 < row.len() {
+                    line.extend(std::iter::repeat_n(
+                        ' ',
+                        self.widths[i] - cell.width() + GAP,
+                    ));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -183,5 +203,33 @@ mod tests {
             ..Layout::plain()
         };
         assert_eq!(l.finish(table(&l)), "myapp           pushed\nfrontend-long");
+    }
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn chunked_columns_widen_and_never_narrow() {
+        let mut cols = super::PlainColumns::default();
+        let first = cols.lines(&[row(&["NAME", "SOURCE"]), row(&["a", "pushed"])]);
+        assert_eq!(first, "NAME   SOURCE\na      pushed\n");
+        // A longer name widens the column from here on; a shorter one keeps the width.
+        let second = cols.lines(&[row(&["frontend", "x"])]);
+        assert_eq!(second, "frontend   x\n");
+        let third = cols.lines(&[row(&["b", "y"])]);
+        assert_eq!(third, "b          y\n");
+    }
+
+    #[test]
+    fn one_chunk_is_the_whole_table() {
+        let l = Layout::plain();
+        let whole = l.finish(table(&l));
+        let rows = [
+            row(&["NAME", "SOURCE"]),
+            row(&["myapp", "pushed"]),
+            row(&["frontend-long", ""]),
+        ];
+        assert_eq!(super::PlainColumns::default().lines(&rows), whole + "\n");
     }
 }

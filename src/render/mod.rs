@@ -4,6 +4,7 @@ pub mod age;
 pub mod history;
 pub mod html;
 pub mod layout;
+pub mod listing;
 pub mod markdown;
 pub mod namespaces;
 pub mod output;

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::layout::Sheet;
 use super::{Layout, Palette, STALE_REVISIONS, age::ago, short_digest};
-use crate::inventory::{Inventory, TagKind, TagView};
+use crate::inventory::{Inventory, StreamView, TagKind, TagView};
 
 pub struct TableOptions {
     pub wide: bool,
@@ -21,6 +21,17 @@ pub fn list_table(
     layout: Layout,
     now: Timestamp,
 ) -> String {
+    let mut table = headed_table(palette, layout, opts.namespaces, &list_columns(opts));
+    for stream in &inv.items {
+        for row in list_rows(stream, opts, palette, now) {
+            table.add_row(row);
+        }
+    }
+    layout.finish(table)
+}
+
+/// `list`'s columns after NAMESPACE (which [`headed_table`] adds for `-A`).
+pub fn list_columns(opts: &TableOptions) -> Vec<&'static str> {
     let mut columns = vec![
         "STREAM",
         "TAG",
@@ -33,37 +44,46 @@ pub fn list_table(
     if opts.wide {
         columns.push("IMAGE REFERENCE");
     }
-    let mut table = headed_table(palette, layout, opts.namespaces, &columns);
-    for stream in &inv.items {
-        for tag in &stream.tags {
-            let mut row = Vec::new();
-            if opts.namespaces {
-                row.push(Cell::new(&stream.namespace));
-            }
-            row.push(Cell::new(&stream.name));
-            row.push(tag_cell(tag, palette));
-            row.push(Cell::new(match tag.kind {
-                TagKind::Semver => "semver",
-                TagKind::Other => "other",
-            }));
-            row.push(Cell::new(&tag.source.text));
-            let current = tag.current();
-            row.push(Cell::new(
-                current.map_or("<none>", |r| short_digest(&r.image)),
-            ));
-            row.push(Cell::new(
-                current.map_or_else(|| "<none>".to_owned(), |r| ago(r.created, now)),
-            ));
-            row.push(revisions_cell(tag.revision_count, palette));
-            if opts.wide {
-                row.push(Cell::new(
-                    current.map_or("<none>", |r| r.docker_image_reference.as_str()),
-                ));
-            }
-            table.add_row(row);
+    columns
+}
+
+/// One stream's rows of `list`, one per tag: what the table holds of it, so that a caller
+/// printing page by page needs nothing else of the stream.
+pub fn list_rows(
+    stream: &StreamView,
+    opts: &TableOptions,
+    palette: Palette,
+    now: Timestamp,
+) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::with_capacity(stream.tags.len());
+    for tag in &stream.tags {
+        let mut row = Vec::new();
+        if opts.namespaces {
+            row.push(Cell::new(&stream.namespace));
         }
+        row.push(Cell::new(&stream.name));
+        row.push(tag_cell(tag, palette));
+        row.push(Cell::new(match tag.kind {
+            TagKind::Semver => "semver",
+            TagKind::Other => "other",
+        }));
+        row.push(Cell::new(&tag.source.text));
+        let current = tag.current();
+        row.push(Cell::new(
+            current.map_or("<none>", |r| short_digest(&r.image)),
+        ));
+        row.push(Cell::new(
+            current.map_or_else(|| "<none>".to_owned(), |r| ago(r.created, now)),
+        ));
+        row.push(revisions_cell(tag.revision_count, palette));
+        if opts.wide {
+            row.push(Cell::new(
+                current.map_or("<none>", |r| r.docker_image_reference.as_str()),
+            ));
+        }
+        rows.push(row);
     }
-    layout.finish(table)
+    rows
 }
 
 pub(crate) fn new_table(palette: Palette) -> Table {
