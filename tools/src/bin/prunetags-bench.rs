@@ -890,8 +890,8 @@ impl Bench {
             wall: fmt_time(ours_wall),
             requests: fmt_count(median(q)),
             extra: format!(
-                "{} pages of the `images` LIST, {} `imagestreamimages` GETs, {} `/layers`; accounting CPU **{}**; whole process CPU {}",
-                fmt_count(median(lists)),
+                "{} of the `images` LIST, {} `imagestreamimages` GETs, {} `/layers`; accounting CPU **{}**; whole process CPU {}",
+                prunetags::render::plan::plural(median(lists) as usize, "page"),
                 fmt_count(median(reads)),
                 fmt_count(median(layers)),
                 fmt_time(median(acct)),
