@@ -84,37 +84,38 @@ pub async fn for_removal(
             (i, layers(&cluster, &ns, &name).await)
         });
     }
-    let mut answers: Vec<(usize, Result<ImageStreamLayers, kube::Error>)> = Vec::new();
+    // Each answer is indexed as it arrives (its blobs interned) and dropped: at `-A` on a
+    // platform the decoded answers of every stream were most of prune's memory. Membership
+    // does not depend on the order; the notes are put back in the streams' order.
     let bar = crate::render::progress::bar(streams.len() as u64, "reading layers", true);
-    while let Some(Ok(a)) = set.join_next().await {
+    let mut failed: Vec<(usize, kube::Error)> = Vec::new();
+    while let Some(Ok((i, answer))) = set.join_next().await {
         bar.inc(1);
-        answers.push(a);
-    }
-    bar.finish_and_clear();
-    answers.sort_by_key(|(i, _)| *i);
-    // Streams whose membership is unknown: all their images are read instead.
-    let mut blind: BTreeSet<(String, String)> = BTreeSet::new();
-    for (i, answer) in answers {
-        let s = &streams[i];
         match answer {
             Ok(l) => sizes.index.add_layers(&l),
-            Err(e) => {
-                let ctx = ApiContext {
-                    verb: "get",
-                    resource: "imagestreams/layers",
-                    group: crate::model::GROUP,
-                    namespace: Some(s.namespace()),
-                    url: &cluster.url,
-                };
-                sizes.notes.push(format!(
-                    "could not read the layers of {}/{}, reading its images one by one: {}",
-                    s.namespace(),
-                    s.name(),
-                    api_error(e, &ctx)
-                ));
-                blind.insert((s.namespace().to_owned(), s.name().to_owned()));
-            }
+            Err(e) => failed.push((i, e)),
         }
+    }
+    bar.finish_and_clear();
+    failed.sort_by_key(|(i, _)| *i);
+    // Streams whose membership is unknown: all their images are read instead.
+    let mut blind: BTreeSet<(String, String)> = BTreeSet::new();
+    for (i, e) in failed {
+        let s = &streams[i];
+        let ctx = ApiContext {
+            verb: "get",
+            resource: "imagestreams/layers",
+            group: crate::model::GROUP,
+            namespace: Some(s.namespace()),
+            url: &cluster.url,
+        };
+        sizes.notes.push(format!(
+            "could not read the layers of {}/{}, reading its images one by one: {}",
+            s.namespace(),
+            s.name(),
+            api_error(e, &ctx)
+        ));
+        blind.insert((s.namespace().to_owned(), s.name().to_owned()));
     }
     let wanted = |ns: &str, stream: &str, digest: &str| {
         candidates.contains(digest) || blind.contains(&(ns.to_owned(), stream.to_owned()))
