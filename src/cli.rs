@@ -406,9 +406,11 @@ pub const SMTP_PASSWORD_ENV: &str = "PRUNETAGS_SMTP_PASSWORD";
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or
-    /// smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password
-    /// never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD.
+    /// The SMTP server: smtps://HOST:465 (TLS), smtp://HOST:587?tls=required (STARTTLS),
+    /// ?tls=opportunistic (STARTTLS if offered) or smtp://HOST:25 (plain: a warning unless on
+    /// this machine); a user goes before the host (smtps://USER@HOST) and AUTHs only over
+    /// TLS or to this machine, its password never on the command line:
+    /// --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD.
     #[arg(help_heading = "Output", long, value_name = "URL")]
     pub smtp: Option<String>,
     /// The sender address.
@@ -432,6 +434,10 @@ pub struct ReportArgs {
     /// A file holding the SMTP password (e.g. a mounted Secret).
     #[arg(help_heading = "Connection", long, value_name = "PATH")]
     pub smtp_password_file: Option<PathBuf>,
+    /// A PEM file of certificate authorities to trust for the SMTP server, besides the
+    /// system's (a relay with a certificate from a private CA).
+    #[arg(help_heading = "Connection", long, value_name = "PATH")]
+    pub smtp_ca: Option<PathBuf>,
     /// Print the mails instead of sending them.
     #[arg(help_heading = "Confirmation", long)]
     pub dry_run: bool,
@@ -701,12 +707,13 @@ pub enum JournalArg {
 /// `report`, resolved.
 #[derive(Clone, Debug)]
 pub struct Report {
-    pub smtp: Option<String>,
+    pub smtp: Option<crate::smtp::Endpoint>,
     pub from: String,
     pub platform_to: Vec<String>,
     pub contact_annotation: String,
     pub over: u64,
     pub smtp_password_file: Option<PathBuf>,
+    pub smtp_ca: Option<PathBuf>,
     pub dry_run: bool,
     pub concurrency: usize,
 }
@@ -1106,27 +1113,28 @@ fn report_config(a: ReportArgs) -> Result<Report> {
     for to in &a.platform_to {
         address("--platform-to", to)?;
     }
-    if let Some(smtp) = &a.smtp {
-        let url = url::Url::parse(smtp)
-            .map_err(|e| Error::usage(format!("invalid --smtp URL {smtp:?}: {e}")))?;
-        if !matches!(url.scheme(), "smtp" | "smtps") {
-            return Err(Error::usage(format!(
-                "invalid --smtp URL {smtp:?}: the scheme must be smtp or smtps"
-            )));
-        }
-        if url.password().is_some() {
-            return Err(Error::usage(
-                "--smtp must not hold a password (the command line is visible to every user of the machine): use --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD",
-            ));
-        }
+    let smtp = a
+        .smtp
+        .as_deref()
+        .map(crate::smtp::Endpoint::parse)
+        .transpose()?;
+    if a.smtp_ca.is_some()
+        && !smtp
+            .as_ref()
+            .is_some_and(|e| e.security != crate::smtp::Security::Plain)
+    {
+        return Err(Error::usage(
+            "--smtp-ca needs a TLS connection: smtps://HOST or smtp://HOST?tls=required",
+        ));
     }
     Ok(Report {
-        smtp: a.smtp,
+        smtp,
         from: a.from,
         platform_to: a.platform_to,
         contact_annotation: a.contact_annotation,
         over: size_flag(&a.over)?,
         smtp_password_file: a.smtp_password_file,
+        smtp_ca: a.smtp_ca,
         dry_run: a.dry_run,
         concurrency: usize::from(a.concurrency),
     })

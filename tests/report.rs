@@ -290,6 +290,50 @@ fn html_bars_are_to_scale_with_the_figures() {
     assert!(bars(&out.stdout).iter().any(|b| b.0 == "streams"));
 }
 
+fn support() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/report_support")
+}
+
+/// The AUTH user and password tls_server.py accepts.
+const USER: &str = "mailer";
+const PASSWORD: &str = "s3cret pass";
+
+/// A private CA and a certificate it signed for 127.0.0.1, as files in a test's directory.
+struct Pki {
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+impl Pki {
+    fn new(dir: &Path) -> Pki {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, SanType};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca = CertificateParams::default();
+        ca.distinguished_name
+            .push(DnType::CommonName, "platform mail CA");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+        let issuer = Issuer::new(ca, ca_key);
+        let key = KeyPair::generate().unwrap();
+        let mut leaf = CertificateParams::default();
+        leaf.distinguished_name
+            .push(DnType::CommonName, "smtp relay");
+        leaf.subject_alt_names
+            .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
+        let cert_pem = leaf.signed_by(&key, &issuer).unwrap().pem();
+        let pki = Pki {
+            ca: dir.join("mail-ca.pem"),
+            cert: dir.join("smtp.crt"),
+            key: dir.join("smtp.key"),
+        };
+        std::fs::write(&pki.ca, ca_pem).unwrap();
+        std::fs::write(&pki.cert, cert_pem).unwrap();
+        std::fs::write(&pki.key, key.serialize_pem()).unwrap();
+        pki
+    }
+}
+
 /// aiosmtpd on a free loopback port, recording into a JSON-lines file.
 struct SmtpServer {
     child: Child,
@@ -298,8 +342,9 @@ struct SmtpServer {
 }
 
 impl SmtpServer {
-    /// `None` (and a note) when aiosmtpd is not installed outside CI; in CI that fails the test.
-    fn start(dir: &Path) -> Option<SmtpServer> {
+    /// Whether python3 has aiosmtpd; outside CI a missing one skips the test with a note, in CI
+    /// it fails it.
+    fn installed() -> bool {
         let installed = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .stderr(Stdio::null())
@@ -312,6 +357,37 @@ impl SmtpServer {
             eprintln!(
                 "skipping: python3 with aiosmtpd is not installed (bash .ci/setup installs it)"
             );
+        }
+        installed
+    }
+
+    /// Plain SMTP, no AUTH: aiosmtpd's own command line with the recorder.
+    fn start(dir: &Path) -> Option<SmtpServer> {
+        SmtpServer::spawn(dir, |port, log| {
+            let mut cmd = Command::new("python3");
+            cmd.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+                .args(["-c", "recorder.Recorder"])
+                .arg(log);
+            cmd
+        })
+    }
+
+    /// TLS (`starttls` or `implicit`) with a certificate of `pki`'s CA for 127.0.0.1, and AUTH
+    /// required as USER with PASSWORD (tests/report_support/tls_server.py).
+    fn start_tls(dir: &Path, mode: &str, pki: &Pki) -> Option<SmtpServer> {
+        SmtpServer::spawn(dir, |port, log| {
+            let mut cmd = Command::new("python3");
+            cmd.arg(support().join("tls_server.py"))
+                .args([mode, &port.to_string()])
+                .args([&pki.cert, &pki.key])
+                .args([USER, PASSWORD])
+                .arg(log);
+            cmd
+        })
+    }
+
+    fn spawn(dir: &Path, command: impl FnOnce(u16, &Path) -> Command) -> Option<SmtpServer> {
+        if !SmtpServer::installed() {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")
@@ -319,13 +395,9 @@ impl SmtpServer {
             .local_addr()
             .unwrap()
             .port();
-        let log = dir.join("mails.jsonl");
-        let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/report_support");
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "recorder.Recorder"])
-            .arg(&log)
-            .env("PYTHONPATH", &support)
+        let log = dir.join(format!("mails-{port}.jsonl"));
+        let child = command(port, &log)
+            .env("PYTHONPATH", support())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -498,4 +570,163 @@ fn report_dry_run_prints_the_mails_and_sends_nothing() {
         out.stdout
     );
     assert!(smtp.mails().is_empty());
+}
+
+/// `report -A --over 100MB` to `url` as registry@example.com, with `extra` flags and the
+/// password in $PRUNETAGS_SMTP_PASSWORD when given; the simulator's request log is cleared
+/// first, so that `h.sim.requests()` is what this run asked.
+fn report(h: &Harness, url: &str, password: Option<&str>, extra: &[&str]) -> harness::Run {
+    let mut cmd = h.command();
+    cmd.args(["report", "-A", "--over", "100MB", "--smtp", url])
+        .args(["--from", "registry@example.com"])
+        .args(["--platform-to", "platform@example.com"])
+        .args(extra);
+    cmd.env_remove("PRUNETAGS_SMTP_PASSWORD");
+    if let Some(p) = password {
+        cmd.env("PRUNETAGS_SMTP_PASSWORD", p);
+    }
+    h.sim.reset_requests();
+    harness::run(cmd, Duration::from_secs(60))
+}
+
+fn recipients(smtp: &SmtpServer) -> Vec<String> {
+    let mut to: Vec<String> = smtp
+        .mails()
+        .iter()
+        .map(|m| m["rcpt_tos"].to_string())
+        .collect();
+    to.sort();
+    to
+}
+
+const DELIVERED: [&str; 3] = [
+    r#"["alice@example.com","ops-a@example.com"]"#,
+    r#"["bob@example.com"]"#,
+    r#"["platform@example.com"]"#,
+];
+
+#[test]
+fn starttls_and_auth_deliver_through_a_relay_with_a_private_ca() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "starttls", &pki) else {
+        return;
+    };
+    let password_file = h.dir.path().join("smtp-password");
+    // A mounted Secret often ends in a newline; it is not part of the password.
+    std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=required", smtp.port);
+    let ca = pki.ca.to_str().unwrap();
+    let file = password_file.to_str().unwrap();
+    let out = report(
+        &h,
+        &url,
+        None,
+        &["--smtp-ca", ca, "--smtp-password-file", file],
+    );
+    out.assert_ok();
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    assert_eq!(recipients(&smtp), DELIVERED, "{}", out.stdout);
+    // ?tls=opportunistic takes the STARTTLS on offer: the server takes AUTH only after it.
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=opportunistic", smtp.port);
+    let out = report(&h, &url, Some(PASSWORD), &["--smtp-ca", ca]);
+    out.assert_ok();
+    assert_eq!(smtp.mails().len(), 6);
+}
+
+#[test]
+fn implicit_tls_delivers() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "implicit", &pki) else {
+        return;
+    };
+    let url = format!("smtps://{USER}@127.0.0.1:{}", smtp.port);
+    let out = report(
+        &h,
+        &url,
+        Some(PASSWORD),
+        &["--smtp-ca", pki.ca.to_str().unwrap()],
+    );
+    out.assert_ok();
+    assert_eq!(recipients(&smtp), DELIVERED, "{}", out.stdout);
+}
+
+#[test]
+fn a_wrong_password_fails_in_one_line_before_the_cluster_is_read() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "starttls", &pki) else {
+        return;
+    };
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=required", smtp.port);
+    let started = Instant::now();
+    let out = report(
+        &h,
+        &url,
+        Some("wrong"),
+        &["--smtp-ca", pki.ca.to_str().unwrap()],
+    );
+    out.assert_error(
+        1,
+        &format!(
+            "cannot send mail: the SMTP server 127.0.0.1:{} rejected user \"mailer\" (535 5.7.8 Authentication credentials invalid)",
+            smtp.port
+        ),
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(smtp.mails().is_empty());
+    assert_eq!(
+        h.sim
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect::<Vec<_>>(),
+        Vec::<String>::new(),
+        "nothing measured"
+    );
+}
+
+#[test]
+fn an_untrusted_certificate_fails_in_one_line_naming_smtp_ca() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "starttls", &pki) else {
+        return;
+    };
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=required", smtp.port);
+    let out = report(&h, &url, Some(PASSWORD), &[]);
+    out.assert_error(
+        1,
+        &format!(
+            "cannot send mail: the certificate of 127.0.0.1:{} is not trusted; --smtp-ca FILE trusts a private CA",
+            smtp.port
+        ),
+    );
+    assert!(smtp.mails().is_empty());
+    assert!(h.sim.requests().is_empty(), "nothing measured");
+}
+
+#[test]
+fn tls_required_from_a_server_without_starttls_fails_in_one_line() {
+    let h = cluster();
+    let Some(smtp) = SmtpServer::start(h.dir.path()) else {
+        return;
+    };
+    let url = format!("smtp://127.0.0.1:{}?tls=required", smtp.port);
+    let out = report(&h, &url, None, &[]);
+    out.assert_error(
+        1,
+        &format!(
+            "cannot send mail: 127.0.0.1:{} does not offer STARTTLS, which ?tls=required asks for",
+            smtp.port
+        ),
+    );
+    assert!(smtp.mails().is_empty());
+    // ?tls=opportunistic goes on in plain text, here to this machine without a warning.
+    let url = format!("smtp://127.0.0.1:{}?tls=opportunistic", smtp.port);
+    let out = report(&h, &url, None, &[]);
+    out.assert_ok();
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    assert_eq!(recipients(&smtp), DELIVERED);
 }
