@@ -326,6 +326,18 @@ pub struct UsageArgs {
     /// e.g. 10GiB, 500MB.
     #[arg(help_heading = "Selection", long, value_name = "SIZE")]
     pub over: Option<String>,
+    /// Only these namespaces (comma-separated or repeated), each read with its own LIST; one
+    /// that cannot be read is reported as not measured.
+    // kubectl's and oc's -n takes one namespace (repeated, the last wins): a plural flag of
+    // its own keeps that meaning, and conflicts with -n and -A as they conflict together.
+    #[arg(
+        help_heading = "Selection",
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        conflicts_with_all = ["namespace", "all_namespaces"]
+    )]
+    pub namespaces: Vec<String>,
 }
 
 const RESTORE_AFTER_HELP: &str = "\
@@ -444,6 +456,18 @@ pub struct ReportArgs {
     /// How many image reads to have in flight at once.
     #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// Only these namespaces (comma-separated or repeated), each read with its own LIST; one
+    /// that cannot be read is reported as not measured.
+    // kubectl's and oc's -n takes one namespace (repeated, the last wins): a plural flag of
+    // its own keeps that meaning, and conflicts with -n and -A as they conflict together.
+    #[arg(
+        help_heading = "Selection",
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        conflicts_with_all = ["namespace", "all_namespaces"]
+    )]
+    pub namespaces: Vec<String>,
 }
 
 const REPORT_AFTER_HELP: &str = "\
@@ -655,6 +679,8 @@ pub enum Command {
         /// `--by namespace`, with `--over` in bytes.
         by_namespace: bool,
         over: Option<u64>,
+        /// `--namespaces`: read each of these (empty: the -n/-A scope).
+        namespaces: Vec<String>,
     },
     /// `pin`/`unpin STREAM:TAG…`.
     Pin {
@@ -716,6 +742,8 @@ pub struct Report {
     pub smtp_ca: Option<PathBuf>,
     pub dry_run: bool,
     pub concurrency: usize,
+    /// `--namespaces` (empty: the -n/-A scope).
+    pub namespaces: Vec<String>,
 }
 
 /// `prune`, resolved.
@@ -853,6 +881,7 @@ impl Cli {
                     concurrency: usize::from(a.concurrency),
                     by_namespace: a.by == ByArg::Namespace,
                     over,
+                    namespaces: namespaces_flag(a.namespaces)?,
                 }
             }
             CommandArgs::Report(a) => Command::Report(report_config(a)?),
@@ -1137,7 +1166,31 @@ fn report_config(a: ReportArgs) -> Result<Report> {
         smtp_ca: a.smtp_ca,
         dry_run: a.dry_run,
         concurrency: usize::from(a.concurrency),
+        namespaces: namespaces_flag(a.namespaces)?,
     })
+}
+
+/// `--namespaces`: names as the API accepts them (DNS labels), each once, in the order given.
+fn namespaces_flag(names: Vec<String>) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let label = !name.is_empty()
+            && name.len() <= 63
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if !label {
+            return Err(Error::usage(format!(
+                "invalid namespace {name:?} in --namespaces: a namespace is a DNS label (lowercase letters, digits and '-', at most 63)"
+            )));
+        }
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
 }
 
 /// Catches selectors the server would reject, so the user gets a usage error before any request.

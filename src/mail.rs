@@ -29,12 +29,25 @@ pub async fn run(cfg: &Config, cluster: &Cluster, r: &Report, palette: Palette) 
         _ => None,
     };
     let scope = Scope::of(cluster);
-    let Some((acc, usage)) =
-        crate::app::measure(cfg, cluster, &scope, &[], r.concurrency, palette).await?
+    let Some(crate::app::Measured {
+        acc,
+        report: usage,
+        not_measured,
+    }) = crate::app::measure(
+        cfg,
+        cluster,
+        &scope,
+        &r.namespaces,
+        &[],
+        r.concurrency,
+        palette,
+    )
+    .await?
     else {
         return Ok(());
     };
-    let report = acc.by_namespace(&usage, Some(r.over));
+    let mut report = acc.by_namespace(&usage, Some(r.over));
+    report.not_measured = not_measured;
     let mut contacts = BTreeMap::new();
     for ns in &report.namespaces {
         let contact = match cluster::namespace_annotations(cluster, &ns.namespace).await? {

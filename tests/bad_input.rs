@@ -432,6 +432,10 @@ matrix! {
     report_smtp_ca_missing: seed(), none, ["report", "--smtp", "smtps://127.0.0.1:1", "--smtp-ca", "/nonexistent/ca.pem", "--from", "r@example.com"] => fails_early(1, "cannot read --smtp-ca /nonexistent/ca.pem");
     report_smtp_ca_not_pem: seed(), |h: &Harness| file_flag(h, "--smtp-ca", "not a certificate"), ["report", "--smtp", "smtps://127.0.0.1:1", "--from", "r@example.com"] => fails_early(1, "holds no PEM certificate");
     report_password_file_missing: seed(), none, ["report", "--smtp", "smtps://u@127.0.0.1:1", "--smtp-password-file", "/nonexistent/password", "--from", "r@example.com"] => fails_early(1, "cannot read --smtp-password-file /nonexistent/password");
+    namespaces_and_all_namespaces: seed(), none, ["usage", "--namespaces", "a,b", "-A"] => usage("cannot be used with");
+    namespaces_and_namespace: seed(), none, ["usage", "--namespaces", "a", "-n", "b"] => usage("cannot be used with");
+    namespaces_invalid: seed(), none, ["usage", "--namespaces", "team-a,Team_B"] => usage("invalid namespace \"Team_B\" in --namespaces");
+    namespaces_empty_name: seed(), none, ["report", "--namespaces", "a,,b", "--from", "r@example.com", "--dry-run"] => usage("invalid namespace \"\" in --namespaces");
     report_smtp_unreachable: seed(), |_: &Harness| smtp_to_closed_port(), ["report", "--from", "r@example.com"] => fails_early(1, "cannot send mail: cannot connect to 127.0.0.1:");
     usage_top_zero: seed(), none, ["usage", "--top", "0"] => usage("--top");
 

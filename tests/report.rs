@@ -730,3 +730,243 @@ fn tls_required_from_a_server_without_starttls_fails_in_one_line() {
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
     assert_eq!(recipients(&smtp), DELIVERED);
 }
+
+// ---- --namespaces: a list of namespaces, each read with its own LIST ----
+
+/// The image stream LISTs a run sent: one path per LIST (the first page of each).
+fn stream_lists(h: &Harness) -> Vec<String> {
+    h.sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/imagestreams"))
+        .map(|r| r.path.clone())
+        .collect()
+}
+
+#[test]
+fn namespaces_reads_each_named_namespace_with_its_own_list_and_only_those() {
+    let h = cluster();
+    h.sim.reset_requests();
+    let doc = json_of(
+        &h,
+        &[
+            "usage",
+            "--namespaces",
+            "team-b,team-a",
+            "--namespaces",
+            "team-a",
+            "--by",
+            "namespace",
+            "-o",
+            "json",
+        ],
+    );
+    let rows = doc["namespaces"].as_array().unwrap();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|n| n["namespace"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["team-a", "team-b"]);
+    assert_eq!(
+        stream_lists(&h),
+        [
+            "/apis/image.openshift.io/v1/namespaces/team-b/imagestreams",
+            "/apis/image.openshift.io/v1/namespaces/team-a/imagestreams",
+        ],
+        "one LIST per namespace, each once, none cluster-wide"
+    );
+    // Unique and shared are among the namespaces read: team-a's own layers are its own.
+    let a = &rows[0];
+    assert_eq!(a["unique"], 300 * MB);
+    assert_eq!(a["shared"], BASE);
+    assert!(doc.get("notMeasured").is_none(), "{doc}");
+    // The per-stream table names each stream's namespace, as with -A.
+    let out = h.run(&["usage", "--namespaces", "team-a,team-b"]);
+    out.assert_ok();
+    assert!(out.stdout.contains("NAMESPACE"), "{}", out.stdout);
+    // Stream names pick among the namespaces' streams; one in none of them is an error.
+    let doc = json_of(
+        &h,
+        &[
+            "usage",
+            "--namespaces",
+            "team-a,team-b",
+            "tools",
+            "-o",
+            "json",
+        ],
+    );
+    let streams: Vec<String> = doc["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}/{}",
+                s["namespace"].as_str().unwrap(),
+                s["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(streams, ["team-a/tools", "team-b/tools"]);
+    h.run(&["usage", "--namespaces", "team-a,team-b", "nope"])
+        .assert_error(
+            1,
+            "image stream \"nope\" not found in namespaces team-a, team-b",
+        );
+}
+
+/// team-a readable, team-b forbidden, team-zz empty (as a namespace that does not exist is:
+/// the real server lists none in it).
+fn as_team_a_reader(h: &Harness) {
+    use prunetags::sim::Rule;
+    h.sim.add_user(
+        "team-a-token",
+        "alice",
+        vec![
+            Rule::new(
+                &["get", "list"],
+                &["imagestreams", "imagestreamimages", "imagestreams/layers"],
+                Some(&["team-a", "team-zz"]),
+            ),
+            // The report reads each namespace's contact annotation.
+            Rule::new(&["get"], &["namespaces"], None),
+        ],
+    );
+    let kubeconfig = std::fs::read_to_string(&h.kubeconfig)
+        .unwrap()
+        .replace(h.sim.admin_token(), "team-a-token");
+    std::fs::write(&h.kubeconfig, kubeconfig).unwrap();
+}
+
+#[test]
+fn a_namespace_that_cannot_be_read_is_listed_as_not_measured() {
+    let h = cluster();
+    as_team_a_reader(&h);
+    let ns = "team-a,team-b,team-zz";
+    let doc = json_of(
+        &h,
+        &[
+            "usage",
+            "--namespaces",
+            ns,
+            "--by",
+            "namespace",
+            "-o",
+            "json",
+        ],
+    );
+    let names: Vec<&str> = doc["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["namespace"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["team-a"]);
+    assert_eq!(
+        doc["notMeasured"],
+        json!([
+            {"namespace": "team-b", "reason": "forbidden: may not list imagestreams"},
+            {"namespace": "team-zz", "reason": "no image streams"},
+        ])
+    );
+    let table = h.run(&["usage", "--namespaces", ns, "--by", "namespace"]);
+    table.assert_ok();
+    for line in [
+        "team-b: not measured (forbidden: may not list imagestreams)",
+        "team-zz: not measured (no image streams)",
+    ] {
+        assert!(table.stdout.contains(line), "{}", table.stdout);
+    }
+    let md = h.run(&[
+        "usage",
+        "--namespaces",
+        ns,
+        "--by",
+        "namespace",
+        "-o",
+        "markdown",
+    ]);
+    assert!(
+        md.stdout
+            .contains("- team-b: not measured (forbidden: may not list imagestreams)"),
+        "{}",
+        md.stdout
+    );
+    let html = h.run(&[
+        "usage",
+        "--namespaces",
+        ns,
+        "--by",
+        "namespace",
+        "-o",
+        "html",
+    ]);
+    assert!(
+        html.stdout
+            .contains("<li>team-zz: not measured (no image streams)</li>"),
+        "{}",
+        html.stdout
+    );
+    // Per stream: the rows of team-a, and a warning for each of the others.
+    let streams = h.run(&["usage", "--namespaces", ns]);
+    streams.assert_ok();
+    assert!(
+        streams.stderr.contains(
+            "warning: namespace team-b: not measured (forbidden: may not list imagestreams)"
+        ),
+        "{}",
+        streams.stderr
+    );
+    // Only the named namespaces are the user's to read: all of them forbidden is still a report.
+    let none = h.run(&[
+        "usage",
+        "--namespaces",
+        "team-b,team-c",
+        "--by",
+        "namespace",
+    ]);
+    none.assert_ok();
+    assert!(
+        none.stdout
+            .contains("team-c: not measured (forbidden: may not list imagestreams)"),
+        "{}",
+        none.stdout
+    );
+}
+
+#[test]
+fn report_of_a_list_of_namespaces_names_those_not_measured_in_the_summary() {
+    let h = cluster();
+    as_team_a_reader(&h);
+    let out = h.run(&[
+        "report",
+        "--namespaces",
+        "team-a,team-b,team-zz",
+        "--over",
+        "100MB",
+        "--from",
+        "registry@example.com",
+        "--platform-to",
+        "platform@example.com",
+        "--dry-run",
+    ]);
+    out.assert_ok();
+    assert!(
+        out.stdout
+            .contains("To: alice@example.com, ops-a@example.com"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("To: bob@example.com"),
+        "{}",
+        out.stdout
+    );
+    for line in [
+        "- team-b: not measured (forbidden: may not list imagestreams)",
+        "- team-zz: not measured (no image streams)",
+    ] {
+        assert!(out.stdout.contains(line), "{}", out.stdout);
+    }
+}

@@ -27,7 +27,9 @@ pub use consumers::{
     discover as discover_consumers, grants_pull, roles_to_read,
 };
 pub use errors::{ApiContext, api_error, auth_error};
-pub use fetch::{Scope, list_image_streams, list_image_streams_as, list_image_streams_at};
+pub use fetch::{
+    Scope, list_image_streams, list_image_streams_as, list_image_streams_at, list_image_streams_in,
+};
 pub use namespaces::namespace_annotations;
 pub use retry::{RetryPolicy, backoff_for, retryable, with_retries};
 pub use sizes::{Sizes, for_removal as sizes_for_removal, of_streams as sizes_of_streams};
