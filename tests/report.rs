@@ -7,7 +7,7 @@ mod common;
 mod harness;
 
 use std::collections::BTreeMap;
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -363,9 +363,14 @@ impl SmtpServer {
 
     /// Plain SMTP, no AUTH: aiosmtpd's own command line with the recorder.
     fn start(dir: &Path) -> Option<SmtpServer> {
-        SmtpServer::spawn(dir, |port, log| {
+        SmtpServer::start_on(dir, IpAddr::from([127, 0, 0, 1]))
+    }
+
+    /// [`SmtpServer::start`] listening on `ip`.
+    fn start_on(dir: &Path, ip: IpAddr) -> Option<SmtpServer> {
+        SmtpServer::spawn(dir, ip, |port, log| {
             let mut cmd = Command::new("python3");
-            cmd.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            cmd.args(["-m", "aiosmtpd", "-n", "-l", &format!("{ip}:{port}")])
                 .args(["-c", "recorder.Recorder"])
                 .arg(log);
             cmd
@@ -375,7 +380,7 @@ impl SmtpServer {
     /// TLS (`starttls` or `implicit`) with a certificate of `pki`'s CA for 127.0.0.1, and AUTH
     /// required as USER with PASSWORD (tests/report_support/tls_server.py).
     fn start_tls(dir: &Path, mode: &str, pki: &Pki) -> Option<SmtpServer> {
-        SmtpServer::spawn(dir, |port, log| {
+        SmtpServer::spawn(dir, IpAddr::from([127, 0, 0, 1]), |port, log| {
             let mut cmd = Command::new("python3");
             cmd.arg(support().join("tls_server.py"))
                 .args([mode, &port.to_string()])
@@ -386,11 +391,15 @@ impl SmtpServer {
         })
     }
 
-    fn spawn(dir: &Path, command: impl FnOnce(u16, &Path) -> Command) -> Option<SmtpServer> {
+    fn spawn(
+        dir: &Path,
+        ip: IpAddr,
+        command: impl FnOnce(u16, &Path) -> Command,
+    ) -> Option<SmtpServer> {
         if !SmtpServer::installed() {
             return None;
         }
-        let port = TcpListener::bind("127.0.0.1:0")
+        let port = TcpListener::bind((ip, 0))
             .unwrap()
             .local_addr()
             .unwrap()
@@ -403,7 +412,7 @@ impl SmtpServer {
             .spawn()
             .expect("python3 with aiosmtpd (.ci/setup installs it)");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while TcpStream::connect((ip, port)).is_err() {
             assert!(Instant::now() < deadline, "aiosmtpd did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -969,4 +978,70 @@ fn report_of_a_list_of_namespaces_names_those_not_measured_in_the_summary() {
     ] {
         assert!(out.stdout.contains(line), "{}", out.stdout);
     }
+}
+
+/// An IPv4 address of this machine that is not loopback, if it has one (as tests/proxy.rs
+/// finds it).
+fn non_loopback_ipv4() -> Option<IpAddr> {
+    let mut found = None;
+    // SAFETY: getifaddrs fills a list we walk read-only and free once.
+    unsafe {
+        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+        if libc::getifaddrs(&mut list) != 0 {
+            return None;
+        }
+        let mut cur = list;
+        while !cur.is_null() {
+            let a = (*cur).ifa_addr;
+            if !a.is_null() && (*a).sa_family as i32 == libc::AF_INET {
+                let sin = &*(a as *const libc::sockaddr_in);
+                let ip = IpAddr::from(u32::from_be(sin.sin_addr.s_addr).to_be_bytes());
+                if !ip.is_loopback() && found.is_none() {
+                    found = Some(ip);
+                }
+            }
+            cur = (*cur).ifa_next;
+        }
+        libc::freeifaddrs(list);
+    }
+    found
+}
+
+#[test]
+fn plain_smtp_to_another_host_sends_with_a_warning() {
+    let Some(ip) = non_loopback_ipv4() else {
+        eprintln!("skipping: this machine has no non-loopback IPv4 address");
+        return;
+    };
+    let h = cluster();
+    let Some(smtp) = SmtpServer::start_on(h.dir.path(), ip) else {
+        return;
+    };
+    let url = format!("smtp://{ip}:{}", smtp.port);
+    let out = report(&h, &url, None, &[]);
+    out.assert_ok();
+    let warning = format!(
+        "warning: the mail to {ip}:{} goes unencrypted, readable by anyone on the network in between; smtps:// or ?tls=required encrypt it",
+        smtp.port
+    );
+    assert_eq!(
+        out.stderr
+            .lines()
+            .filter(|l| l.contains("unencrypted"))
+            .collect::<Vec<_>>(),
+        [warning.as_str()],
+        "{}",
+        out.stderr
+    );
+    assert_eq!(recipients(&smtp), DELIVERED);
+    // With a user, the password is not sent there at all.
+    let url = format!("smtp://{USER}@{ip}:{}", smtp.port);
+    report(&h, &url, Some(PASSWORD), &[]).assert_error(
+        2,
+        &format!(
+            "refusing to send the password of SMTP user \"mailer\" to {ip}:{} unencrypted",
+            smtp.port
+        ),
+    );
+    assert_eq!(smtp.mails().len(), 3);
 }
