@@ -471,10 +471,11 @@ pub struct ReportArgs {
 }
 
 const REPORT_AFTER_HELP: &str = "\
-Measures every image stream in scope (-A for the whole cluster) as `usage --by namespace`
-does, then sends each namespace whose own (unique) bytes exceed --over one mail, text and
-HTML, to the addresses in its contact annotation, and the summary to --platform-to.
-Namespaces or streams that could not be measured are listed, never left out silently.
+Measures every image stream in scope (-A for the whole cluster, --namespaces a,b for a list)
+as `usage --by namespace` does, then sends each namespace whose own (unique) bytes exceed
+--over one mail, text and HTML, to the addresses in its contact annotation, and the summary to
+--platform-to. Namespaces or streams that could not be measured are listed, never left out
+silently. The SMTP connection (TLS, AUTH) is checked before the cluster is read.
 
 Examples:
   oc prunetags report -A --over 10GiB --from registry@example.com --dry-run
