@@ -1502,7 +1502,7 @@ _oc_prunetags() {
             return 0
             ;;
         oc_prunetags__subcmd__report)
-            opts="-n -A -l -s -o -v -h -V --smtp --from --platform-to --contact-annotation --over --smtp-password-file --dry-run --concurrency --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --server --token --certificate-authority --client-certificate --client-key --tls-server-name --as --as-group --as-uid --request-timeout --color --output --no-headers --loglevel --v --insecure-skip-tls-verify --demo --help --version"
+            opts="-n -A -l -s -o -v -h -V --smtp --from --platform-to --contact-annotation --over --smtp-password-file --smtp-ca --dry-run --concurrency --namespaces --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --server --token --certificate-authority --client-certificate --client-key --tls-server-name --as --as-group --as-uid --request-timeout --color --output --no-headers --loglevel --v --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1532,7 +1532,15 @@ _oc_prunetags() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --smtp-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespaces)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1876,7 +1884,7 @@ _oc_prunetags() {
             return 0
             ;;
         oc_prunetags__subcmd__usage)
-            opts="-n -A -l -s -o -v -h -V --top --revisions --concurrency --by --over --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --server --token --certificate-authority --client-certificate --client-key --tls-server-name --as --as-group --as-uid --request-timeout --color --output --no-headers --loglevel --v --insecure-skip-tls-verify --demo --help --version"
+            opts="-n -A -l -s -o -v -h -V --top --revisions --concurrency --by --over --namespaces --kubeconfig --context --cluster --user --namespace --all-namespaces --selector --server --token --certificate-authority --client-certificate --client-key --tls-server-name --as --as-group --as-uid --request-timeout --color --output --no-headers --loglevel --v --insecure-skip-tls-verify --demo --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1895,6 +1903,10 @@ _oc_prunetags() {
                     return 0
                     ;;
                 --over)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespaces)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -223,6 +223,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l conc
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l by -d 'One row per image stream (default), or per namespace: what only it holds (unique), what it shares with other namespaces, then its streams' -r -f -a "stream\t''
 namespace\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l over -d 'With --by namespace: only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l namespaces -d 'Only these namespaces (comma-separated or repeated), each read with its own LIST; one that cannot be read is reported as not measured' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l context -d 'The kubeconfig context to use' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l cluster -d 'The kubeconfig cluster to use' -r
@@ -611,13 +612,15 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand policy; and __
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -l demo -d 'Run against a fresh simulated cluster (three streams: myapp, frontend, python) instead of yours; its changes vanish when the command ends'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand policy; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp -d 'The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp -d 'The SMTP server: smtps://HOST:465 (TLS), smtp://HOST:587?tls=required (STARTTLS), ?tls=opportunistic (STARTTLS if offered) or smtp://HOST:25 (plain: a warning unless on this machine); a user goes before the host (smtps://USER@HOST) and AUTHs only over TLS or to this machine, its password never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l from -d 'The sender address' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l platform-to -d 'Where the summary of all namespaces goes (repeat for several)' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l contact-annotation -d 'The namespace annotation holding its contacts\' addresses (comma-separated); openshift.io/requester counts too when it is an address' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l over -d 'Only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp-password-file -d 'A file holding the SMTP password (e.g. a mounted Secret)' -r -F
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp-ca -d 'A PEM file of certificate authorities to trust for the SMTP server, besides the system\'s (a relay with a certificate from a private CA)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l concurrency -d 'How many image reads to have in flight at once' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l namespaces -d 'Only these namespaces (comma-separated or repeated), each read with its own LIST; one that cannot be read is reported as not measured' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l context -d 'The kubeconfig context to use' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l cluster -d 'The kubeconfig cluster to use' -r

@@ -240,6 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'oc-prunetags' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many image reads to have in flight at once (one read per distinct image; reads are light, and a 429 is retried with backoff)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per image stream (default), or per namespace: what only it holds (unique), what it shares with other namespaces, then its streams')
             [CompletionResult]::new('--over', '--over', [CompletionResultType]::ParameterName, 'With --by namespace: only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB')
+            [CompletionResult]::new('--namespaces', '--namespaces', [CompletionResultType]::ParameterName, 'Only these namespaces (comma-separated or repeated), each read with its own LIST; one that cannot be read is reported as not measured')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')
@@ -674,13 +675,15 @@ Register-ArgumentCompleter -Native -CommandName 'oc-prunetags' -ScriptBlock {
             break
         }
         'oc-prunetags;report' {
-            [CompletionResult]::new('--smtp', '--smtp', [CompletionResultType]::ParameterName, 'The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD')
+            [CompletionResult]::new('--smtp', '--smtp', [CompletionResultType]::ParameterName, 'The SMTP server: smtps://HOST:465 (TLS), smtp://HOST:587?tls=required (STARTTLS), ?tls=opportunistic (STARTTLS if offered) or smtp://HOST:25 (plain: a warning unless on this machine); a user goes before the host (smtps://USER@HOST) and AUTHs only over TLS or to this machine, its password never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The sender address')
             [CompletionResult]::new('--platform-to', '--platform-to', [CompletionResultType]::ParameterName, 'Where the summary of all namespaces goes (repeat for several)')
             [CompletionResult]::new('--contact-annotation', '--contact-annotation', [CompletionResultType]::ParameterName, 'The namespace annotation holding its contacts'' addresses (comma-separated); openshift.io/requester counts too when it is an address')
             [CompletionResult]::new('--over', '--over', [CompletionResultType]::ParameterName, 'Only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB')
             [CompletionResult]::new('--smtp-password-file', '--smtp-password-file', [CompletionResultType]::ParameterName, 'A file holding the SMTP password (e.g. a mounted Secret)')
+            [CompletionResult]::new('--smtp-ca', '--smtp-ca', [CompletionResultType]::ParameterName, 'A PEM file of certificate authorities to trust for the SMTP server, besides the system''s (a relay with a certificate from a private CA)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many image reads to have in flight at once')
+            [CompletionResult]::new('--namespaces', '--namespaces', [CompletionResultType]::ParameterName, 'Only these namespaces (comma-separated or repeated), each read with its own LIST; one that cannot be read is reported as not measured')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use')

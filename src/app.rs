@@ -54,6 +54,7 @@ pub async fn run(cfg: Config) -> Result<()> {
             concurrency,
             by_namespace,
             over,
+            namespaces,
         } => {
             let shape = UsageShape {
                 top: *top,
@@ -61,6 +62,7 @@ pub async fn run(cfg: Config) -> Result<()> {
                 concurrency: *concurrency,
                 by_namespace: *by_namespace,
                 over: *over,
+                namespaces,
             };
             usage(&cfg, &cluster, streams, shape, palette).await
         }
@@ -191,19 +193,20 @@ impl Stdout {
 }
 
 /// `usage`'s options beside the streams.
-struct UsageShape {
+struct UsageShape<'a> {
     top: Option<usize>,
     revisions: bool,
     concurrency: usize,
     by_namespace: bool,
     over: Option<u64>,
+    namespaces: &'a [String],
 }
 
 async fn usage(
     cfg: &Config,
     cluster: &Cluster,
     names: &[String],
-    shape: UsageShape,
+    shape: UsageShape<'_>,
     palette: Palette,
 ) -> Result<()> {
     let UsageShape {
@@ -212,14 +215,29 @@ async fn usage(
         concurrency,
         by_namespace,
         over,
+        namespaces,
     } = shape;
     let scope = Scope::of(cluster);
-    let Some((acc, report)) = measure(cfg, cluster, &scope, names, concurrency, palette).await?
+    let Some(Measured {
+        acc,
+        report,
+        not_measured,
+    }) = measure(
+        cfg,
+        cluster,
+        &scope,
+        namespaces,
+        names,
+        concurrency,
+        palette,
+    )
+    .await?
     else {
         return Ok(());
     };
     if by_namespace {
-        let by_ns = acc.by_namespace(&report, over);
+        let mut by_ns = acc.by_namespace(&report, over);
+        by_ns.not_measured = not_measured;
         let now = Timestamp::now();
         let text = match cfg.output {
             OutputArg::Json => output::json(&NamespaceDocument::new(&by_ns))?,
@@ -239,6 +257,14 @@ async fn usage(
         };
         return print(&text);
     }
+    // The per-stream views have no place for a namespace without streams: say it on stderr.
+    for u in &not_measured {
+        note(&format!(
+            "{} namespace {}",
+            palette.warn("warning:"),
+            u.sentence()
+        ));
+    }
     let text = match cfg.output {
         OutputArg::Json => output::json(&UsageDocument::new(&report))?,
         OutputArg::Yaml => output::yaml(&UsageDocument::new(&report))?,
@@ -253,7 +279,7 @@ async fn usage(
             let opts = render::usage::UsageOptions {
                 top,
                 revisions,
-                namespaces: cluster.all_namespaces,
+                namespaces: cluster.all_namespaces || !namespaces.is_empty(),
             };
             let layout = render::Layout::of(std::io::stdout(), cfg.no_headers, palette);
             render::usage::usage_table(&report, &opts, palette, layout, Timestamp::now())
@@ -262,19 +288,41 @@ async fn usage(
     print(&text)
 }
 
-/// The stages before any `usage` view: list the streams, size their images, account. `None`
-/// when there is nothing to measure (said on stderr).
+/// What [`measure`] found.
+pub(crate) struct Measured {
+    pub acc: crate::usage::Accounting,
+    pub report: crate::usage::UsageReport,
+    /// The namespaces of `--namespaces` that have no figures, and why.
+    pub not_measured: Vec<crate::usage::UnreadNamespace>,
+}
+
+/// The stages before any `usage` view: list the streams (of `scope`, or of each of
+/// `namespaces` when given), size their images, account. `None` when there is nothing to
+/// measure (said on stderr).
 pub(crate) async fn measure(
     cfg: &Config,
     cluster: &Cluster,
     scope: &Scope,
+    namespaces: &[String],
     names: &[String],
     concurrency: usize,
     palette: Palette,
-) -> Result<Option<(crate::usage::Accounting, crate::usage::UsageReport)>> {
-    let streams =
-        cluster::list_image_streams(cluster, scope, cfg.selector.as_deref(), names).await?;
-    if streams.is_empty() && !matches!(cfg.output, OutputArg::Json | OutputArg::Yaml) {
+) -> Result<Option<Measured>> {
+    let (streams, unread) = if namespaces.is_empty() {
+        let streams =
+            cluster::list_image_streams(cluster, scope, cfg.selector.as_deref(), names).await?;
+        (streams, Vec::new())
+    } else {
+        cluster::list_image_streams_in(cluster, namespaces, cfg.selector.as_deref(), names).await?
+    };
+    let not_measured: Vec<crate::usage::UnreadNamespace> = unread
+        .into_iter()
+        .map(|(namespace, reason)| crate::usage::UnreadNamespace { namespace, reason })
+        .collect();
+    if streams.is_empty()
+        && not_measured.is_empty()
+        && !matches!(cfg.output, OutputArg::Json | OutputArg::Yaml)
+    {
         eprintln!(
             "{}",
             crate::prune::nothing_found(scope, cfg.selector.as_deref())
@@ -310,7 +358,11 @@ pub(crate) async fn measure(
             tags.join(", ")
         );
     }
-    Ok(Some((acc, report)))
+    Ok(Some(Measured {
+        acc,
+        report,
+        not_measured,
+    }))
 }
 
 /// What `usage --by namespace -o json|yaml` prints.

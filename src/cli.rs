@@ -326,6 +326,18 @@ pub struct UsageArgs {
     /// e.g. 10GiB, 500MB.
     #[arg(help_heading = "Selection", long, value_name = "SIZE")]
     pub over: Option<String>,
+    /// Only these namespaces (comma-separated or repeated), each read with its own LIST; one
+    /// that cannot be read is reported as not measured.
+    // kubectl's and oc's -n takes one namespace (repeated, the last wins): a plural flag of
+    // its own keeps that meaning, and conflicts with -n and -A as they conflict together.
+    #[arg(
+        help_heading = "Selection",
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        conflicts_with_all = ["namespace", "all_namespaces"]
+    )]
+    pub namespaces: Vec<String>,
 }
 
 const RESTORE_AFTER_HELP: &str = "\
@@ -406,9 +418,11 @@ pub const SMTP_PASSWORD_ENV: &str = "PRUNETAGS_SMTP_PASSWORD";
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The SMTP server: smtp://HOST:PORT (plain), smtp://HOST:587?tls=required (STARTTLS) or
-    /// smtps://HOST:465; a user name goes before the host (smtp://USER@HOST), its password
-    /// never on the command line: --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD.
+    /// The SMTP server: smtps://HOST:465 (TLS), smtp://HOST:587?tls=required (STARTTLS),
+    /// ?tls=opportunistic (STARTTLS if offered) or smtp://HOST:25 (plain: a warning unless on
+    /// this machine); a user goes before the host (smtps://USER@HOST) and AUTHs only over
+    /// TLS or to this machine, its password never on the command line:
+    /// --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD.
     #[arg(help_heading = "Output", long, value_name = "URL")]
     pub smtp: Option<String>,
     /// The sender address.
@@ -432,19 +446,36 @@ pub struct ReportArgs {
     /// A file holding the SMTP password (e.g. a mounted Secret).
     #[arg(help_heading = "Connection", long, value_name = "PATH")]
     pub smtp_password_file: Option<PathBuf>,
+    /// A PEM file of certificate authorities to trust for the SMTP server, besides the
+    /// system's (a relay with a certificate from a private CA).
+    #[arg(help_heading = "Connection", long, value_name = "PATH")]
+    pub smtp_ca: Option<PathBuf>,
     /// Print the mails instead of sending them.
     #[arg(help_heading = "Confirmation", long)]
     pub dry_run: bool,
     /// How many image reads to have in flight at once.
     #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// Only these namespaces (comma-separated or repeated), each read with its own LIST; one
+    /// that cannot be read is reported as not measured.
+    // kubectl's and oc's -n takes one namespace (repeated, the last wins): a plural flag of
+    // its own keeps that meaning, and conflicts with -n and -A as they conflict together.
+    #[arg(
+        help_heading = "Selection",
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        conflicts_with_all = ["namespace", "all_namespaces"]
+    )]
+    pub namespaces: Vec<String>,
 }
 
 const REPORT_AFTER_HELP: &str = "\
-Measures every image stream in scope (-A for the whole cluster) as `usage --by namespace`
-does, then sends each namespace whose own (unique) bytes exceed --over one mail, text and
-HTML, to the addresses in its contact annotation, and the summary to --platform-to.
-Namespaces or streams that could not be measured are listed, never left out silently.
+Measures every image stream in scope (-A for the whole cluster, --namespaces a,b for a list)
+as `usage --by namespace` does, then sends each namespace whose own (unique) bytes exceed
+--over one mail, text and HTML, to the addresses in its contact annotation, and the summary to
+--platform-to. Namespaces or streams that could not be measured are listed, never left out
+silently. The SMTP connection (TLS, AUTH) is checked before the cluster is read.
 
 Examples:
   oc prunetags report -A --over 10GiB --from registry@example.com --dry-run
@@ -649,6 +680,8 @@ pub enum Command {
         /// `--by namespace`, with `--over` in bytes.
         by_namespace: bool,
         over: Option<u64>,
+        /// `--namespaces`: read each of these (empty: the -n/-A scope).
+        namespaces: Vec<String>,
     },
     /// `pin`/`unpin STREAM:TAG…`.
     Pin {
@@ -701,14 +734,17 @@ pub enum JournalArg {
 /// `report`, resolved.
 #[derive(Clone, Debug)]
 pub struct Report {
-    pub smtp: Option<String>,
+    pub smtp: Option<crate::smtp::Endpoint>,
     pub from: String,
     pub platform_to: Vec<String>,
     pub contact_annotation: String,
     pub over: u64,
     pub smtp_password_file: Option<PathBuf>,
+    pub smtp_ca: Option<PathBuf>,
     pub dry_run: bool,
     pub concurrency: usize,
+    /// `--namespaces` (empty: the -n/-A scope).
+    pub namespaces: Vec<String>,
 }
 
 /// `prune`, resolved.
@@ -846,6 +882,7 @@ impl Cli {
                     concurrency: usize::from(a.concurrency),
                     by_namespace: a.by == ByArg::Namespace,
                     over,
+                    namespaces: namespaces_flag(a.namespaces)?,
                 }
             }
             CommandArgs::Report(a) => Command::Report(report_config(a)?),
@@ -1106,30 +1143,55 @@ fn report_config(a: ReportArgs) -> Result<Report> {
     for to in &a.platform_to {
         address("--platform-to", to)?;
     }
-    if let Some(smtp) = &a.smtp {
-        let url = url::Url::parse(smtp)
-            .map_err(|e| Error::usage(format!("invalid --smtp URL {smtp:?}: {e}")))?;
-        if !matches!(url.scheme(), "smtp" | "smtps") {
-            return Err(Error::usage(format!(
-                "invalid --smtp URL {smtp:?}: the scheme must be smtp or smtps"
-            )));
-        }
-        if url.password().is_some() {
-            return Err(Error::usage(
-                "--smtp must not hold a password (the command line is visible to every user of the machine): use --smtp-password-file or $PRUNETAGS_SMTP_PASSWORD",
-            ));
-        }
+    let smtp = a
+        .smtp
+        .as_deref()
+        .map(crate::smtp::Endpoint::parse)
+        .transpose()?;
+    if a.smtp_ca.is_some()
+        && !smtp
+            .as_ref()
+            .is_some_and(|e| e.security != crate::smtp::Security::Plain)
+    {
+        return Err(Error::usage(
+            "--smtp-ca needs a TLS connection: smtps://HOST or smtp://HOST?tls=required",
+        ));
     }
     Ok(Report {
-        smtp: a.smtp,
+        smtp,
         from: a.from,
         platform_to: a.platform_to,
         contact_annotation: a.contact_annotation,
         over: size_flag(&a.over)?,
         smtp_password_file: a.smtp_password_file,
+        smtp_ca: a.smtp_ca,
         dry_run: a.dry_run,
         concurrency: usize::from(a.concurrency),
+        namespaces: namespaces_flag(a.namespaces)?,
     })
+}
+
+/// `--namespaces`: names as the API accepts them (DNS labels), each once, in the order given.
+fn namespaces_flag(names: Vec<String>) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let label = !name.is_empty()
+            && name.len() <= 63
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if !label {
+            return Err(Error::usage(format!(
+                "invalid namespace {name:?} in --namespaces: a namespace is a DNS label (lowercase letters, digits and '-', at most 63)"
+            )));
+        }
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    Ok(out)
 }
 
 /// Catches selectors the server would reject, so the user gets a usage error before any request.

@@ -30,5 +30,6 @@ pub mod render;
 pub mod report;
 pub mod restore;
 pub mod sim;
+pub mod smtp;
 pub mod usage;
 pub mod version;

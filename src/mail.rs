@@ -5,28 +5,49 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncTransport, Message};
 
 use crate::cli::{Config, Report, SMTP_PASSWORD_ENV};
 use crate::cluster::{self, Cluster, Scope};
 use crate::error::{Error, Result};
 use crate::render::Palette;
 use crate::report::{Contact, Mail, contacts_of, mails};
+use crate::smtp::Smtp;
 
 pub async fn run(cfg: &Config, cluster: &Cluster, r: &Report, palette: Palette) -> Result<()> {
-    // Resolve the SMTP credentials first: a missing password must not cost a whole measurement.
+    // Resolve the credentials and check the connection first (TLS, AUTH): a missing or wrong
+    // password or an untrusted certificate must not cost a whole measurement of the cluster.
     let transport = match (&r.smtp, r.dry_run) {
-        (Some(url), false) => Some(transport(url, r)?),
+        (Some(endpoint), false) => {
+            if let Some(text) = endpoint.warning() {
+                crate::app::note(&format!("{} {text}", palette.warn("warning:")));
+            }
+            let smtp = Smtp::new(endpoint.clone(), password(r)?, r.smtp_ca.as_deref())?;
+            smtp.check().await?;
+            Some(smtp)
+        }
         _ => None,
     };
     let scope = Scope::of(cluster);
-    let Some((acc, usage)) =
-        crate::app::measure(cfg, cluster, &scope, &[], r.concurrency, palette).await?
+    let Some(crate::app::Measured {
+        acc,
+        report: usage,
+        not_measured,
+    }) = crate::app::measure(
+        cfg,
+        cluster,
+        &scope,
+        &r.namespaces,
+        &[],
+        r.concurrency,
+        palette,
+    )
+    .await?
     else {
         return Ok(());
     };
-    let report = acc.by_namespace(&usage, Some(r.over));
+    let mut report = acc.by_namespace(&usage, Some(r.over));
+    report.not_measured = not_measured;
     let mut contacts = BTreeMap::new();
     for ns in &report.namespaces {
         let contact = match cluster::namespace_annotations(cluster, &ns.namespace).await? {
@@ -62,7 +83,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, r: &Report, palette: Palette) 
     };
     let mut failed = 0;
     for (msg, m) in messages {
-        match transport.send(msg).await {
+        match transport.transport.send(msg).await {
             Ok(_) => println!("sent \"{}\" to {}", m.subject, m.to.join(", ")),
             Err(e) => {
                 failed += 1;
@@ -71,7 +92,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, r: &Report, palette: Palette) 
                     palette.warn("error:"),
                     m.subject,
                     m.to.join(", "),
-                    e.to_string().lines().next().unwrap_or_default()
+                    transport.reason(&e)
                 ));
             }
         }
@@ -100,47 +121,17 @@ fn message(from: &Mailbox, m: &Mail) -> Result<Message> {
     .map_err(|e| Error::runtime(format!("cannot build the mail \"{}\": {e}", m.subject)))
 }
 
-/// The SMTP transport of `--smtp`: lettre reads the scheme, host, port and `?tls=`; the user
-/// name comes from the URL, its password from `--smtp-password-file` or the environment.
-fn transport(url: &str, r: &Report) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
-    let parsed = url::Url::parse(url)
-        .map_err(|e| Error::usage(format!("invalid --smtp URL {url:?}: {e}")))?;
-    let password = match &r.smtp_password_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| {
-                    Error::runtime(format!(
-                        "cannot read --smtp-password-file {}: {e}",
-                        path.display()
-                    ))
-                })?
-                .trim_end_matches(['\r', '\n'])
-                .to_owned(),
-        ),
-        None => std::env::var(SMTP_PASSWORD_ENV).ok(),
+/// The SMTP password: from `--smtp-password-file` (a mounted Secret, its final newline
+/// dropped), else from the environment; never from the command line.
+fn password(r: &Report) -> Result<Option<String>> {
+    let Some(path) = &r.smtp_password_file else {
+        return Ok(std::env::var(SMTP_PASSWORD_ENV).ok());
     };
-    // Percent-decoded the way lettre decodes a URL's user.
-    let user = url::form_urlencoded::parse(
-        format!("u={}", parsed.username().replace('+', "%2B")).as_bytes(),
-    )
-    .map(|(_, v)| v.into_owned())
-    .next()
-    .unwrap_or_default();
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map_err(|e| Error::usage(format!("invalid --smtp URL {url:?}: {e}")))?;
-    match (user.is_empty(), password) {
-        (true, None) => {}
-        (false, Some(p)) => builder = builder.credentials(Credentials::new(user, p)),
-        (false, None) => {
-            return Err(Error::usage(format!(
-                "the SMTP user {user:?} needs a password: --smtp-password-file PATH or ${SMTP_PASSWORD_ENV}"
-            )));
-        }
-        (true, Some(_)) => {
-            return Err(Error::usage(
-                "an SMTP password is set but --smtp names no user: write it as smtp://USER@HOST",
-            ));
-        }
-    }
-    Ok(builder.build())
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::runtime(format!(
+            "cannot read --smtp-password-file {}: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Some(text.trim_end_matches(['\r', '\n']).to_owned()))
 }

@@ -124,6 +124,9 @@ pub fn mails(
                 notes.push_str(&format!("- {}/{}\n", ns.namespace, m.sentence()));
             }
         }
+        for u in &report.not_measured {
+            notes.push_str(&format!("- {}\n", u.sentence()));
+        }
         if !notes.is_empty() {
             text.push('\n');
             text.push_str(&notes);
@@ -206,6 +209,10 @@ mod tests {
             over: Some(5),
             under_threshold: 1,
             namespaces: vec![ns("big", 50), ns("quiet", 20)],
+            not_measured: vec![crate::usage::UnreadNamespace {
+                namespace: "locked".into(),
+                reason: "forbidden: may not list imagestreams".into(),
+            }],
         };
         let contacts: BTreeMap<String, Contact> = [
             (
@@ -228,6 +235,13 @@ mod tests {
         assert_eq!(m[1].to, ["ops@example.com"]);
         assert!(
             m[1].text.contains("quiet: not mailed (no address)"),
+            "{}",
+            m[1].text
+        );
+        assert!(
+            m[1].text
+                .contains("- locked: not measured (forbidden: may not list imagestreams)")
+                && m[1].html.contains("<li>locked: not measured (forbidden"),
             "{}",
             m[1].text
         );

@@ -17,7 +17,7 @@ mod threshold;
 pub use account::{Accounting, Removal, account, freed_by};
 pub use human::human_size;
 pub use index::SizeIndex;
-pub use namespaces::{NamespaceReport, NamespaceUsage, NotMeasured};
+pub use namespaces::{NamespaceReport, NamespaceUsage, NotMeasured, UnreadNamespace};
 pub use report::{
     RevisionUsage, StreamUsage, TagRef, TagUsage, UnsizedImage, UnsizedReason, UsageReport,
 };

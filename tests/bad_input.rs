@@ -34,6 +34,16 @@ const fn fails(code: i32, message: &'static str) -> Expect {
     }
 }
 
+/// A runtime failure found before any request: `report`'s SMTP connection is checked before
+/// the cluster is measured.
+const fn fails_early(code: i32, message: &'static str) -> Expect {
+    Expect {
+        code,
+        message,
+        no_request: true,
+    }
+}
+
 const fn usage(message: &'static str) -> Expect {
     Expect {
         code: 2,
@@ -160,6 +170,21 @@ fn seed() -> Harness {
 
 fn with(opts: SimOptions) -> Harness {
     Harness::new(opts)
+}
+
+/// `FLAG PATH` of a file holding `text`.
+fn file_flag(h: &Harness, flag: &str, text: &str) -> Vec<String> {
+    let p = h.dir.path().join("flag-file");
+    std::fs::write(&p, text).unwrap();
+    vec![flag.into(), p.to_string_lossy().into_owned()]
+}
+
+/// `--smtp` to a loopback port nothing listens on.
+fn smtp_to_closed_port() -> Vec<String> {
+    vec![
+        "--smtp".into(),
+        format!("smtps://127.0.0.1:{}", closed_port()),
+    ]
 }
 
 // ---- kubeconfigs -------------------------------------------------------------------------------
@@ -399,6 +424,19 @@ matrix! {
     report_password_in_url: seed(), none, ["report", "--smtp", "smtp://u:secret@127.0.0.1:1", "--from", "r@example.com"] => usage("--smtp must not hold a password");
     report_user_without_password: seed(), none, ["report", "--smtp", "smtp://u@127.0.0.1:1", "--from", "r@example.com"] => usage("needs a password");
     report_without_smtp: seed(), none, ["report", "--from", "r@example.com"] => usage("report needs --smtp URL to send the mails, or --dry-run");
+    report_smtp_tls_unknown: seed(), none, ["report", "--smtp", "smtp://127.0.0.1:1?tls=yes", "--from", "r@example.com"] => usage("?tls= takes required or opportunistic");
+    report_smtps_with_tls: seed(), none, ["report", "--smtp", "smtps://127.0.0.1:1?tls=required", "--from", "r@example.com"] => usage("smtps:// is TLS from the first byte and takes no ?tls=");
+    report_auth_in_clear: seed(), none, ["report", "--smtp", "smtp://u@smtp.example.com", "--from", "r@example.com"] => usage("refusing to send the password of SMTP user \"u\" to smtp.example.com:25 unencrypted");
+    report_auth_opportunistic: seed(), none, ["report", "--smtp", "smtp://u@smtp.example.com?tls=opportunistic", "--from", "r@example.com"] => usage("refusing to send the password of SMTP user \"u\" to smtp.example.com:587 unencrypted");
+    report_smtp_ca_without_tls: seed(), none, ["report", "--smtp", "smtp://127.0.0.1:1", "--smtp-ca", "ca.pem", "--from", "r@example.com"] => usage("--smtp-ca needs a TLS connection");
+    report_smtp_ca_missing: seed(), none, ["report", "--smtp", "smtps://127.0.0.1:1", "--smtp-ca", "/nonexistent/ca.pem", "--from", "r@example.com"] => fails_early(1, "cannot read --smtp-ca /nonexistent/ca.pem");
+    report_smtp_ca_not_pem: seed(), |h: &Harness| file_flag(h, "--smtp-ca", "not a certificate"), ["report", "--smtp", "smtps://127.0.0.1:1", "--from", "r@example.com"] => fails_early(1, "holds no PEM certificate");
+    report_password_file_missing: seed(), none, ["report", "--smtp", "smtps://u@127.0.0.1:1", "--smtp-password-file", "/nonexistent/password", "--from", "r@example.com"] => fails_early(1, "cannot read --smtp-password-file /nonexistent/password");
+    namespaces_and_all_namespaces: seed(), none, ["usage", "--namespaces", "a,b", "-A"] => usage("cannot be used with");
+    namespaces_and_namespace: seed(), none, ["usage", "--namespaces", "a", "-n", "b"] => usage("cannot be used with");
+    namespaces_invalid: seed(), none, ["usage", "--namespaces", "team-a,Team_B"] => usage("invalid namespace \"Team_B\" in --namespaces");
+    namespaces_empty_name: seed(), none, ["report", "--namespaces", "a,,b", "--from", "r@example.com", "--dry-run"] => usage("invalid namespace \"\" in --namespaces");
+    report_smtp_unreachable: seed(), |_: &Harness| smtp_to_closed_port(), ["report", "--from", "r@example.com"] => fails_early(1, "cannot send mail: cannot connect to 127.0.0.1:");
     usage_top_zero: seed(), none, ["usage", "--top", "0"] => usage("--top");
 
     // ---- kubeconfig: usage errors (exit 2) unless the server answers

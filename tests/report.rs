@@ -7,7 +7,7 @@ mod common;
 mod harness;
 
 use std::collections::BTreeMap;
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -290,6 +290,50 @@ fn html_bars_are_to_scale_with_the_figures() {
     assert!(bars(&out.stdout).iter().any(|b| b.0 == "streams"));
 }
 
+fn support() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/report_support")
+}
+
+/// The AUTH user and password tls_server.py accepts.
+const USER: &str = "mailer";
+const PASSWORD: &str = "s3cret pass";
+
+/// A private CA and a certificate it signed for 127.0.0.1, as files in a test's directory.
+struct Pki {
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+impl Pki {
+    fn new(dir: &Path) -> Pki {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, SanType};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca = CertificateParams::default();
+        ca.distinguished_name
+            .push(DnType::CommonName, "platform mail CA");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+        let issuer = Issuer::new(ca, ca_key);
+        let key = KeyPair::generate().unwrap();
+        let mut leaf = CertificateParams::default();
+        leaf.distinguished_name
+            .push(DnType::CommonName, "smtp relay");
+        leaf.subject_alt_names
+            .push(SanType::IpAddress("127.0.0.1".parse().unwrap()));
+        let cert_pem = leaf.signed_by(&key, &issuer).unwrap().pem();
+        let pki = Pki {
+            ca: dir.join("mail-ca.pem"),
+            cert: dir.join("smtp.crt"),
+            key: dir.join("smtp.key"),
+        };
+        std::fs::write(&pki.ca, ca_pem).unwrap();
+        std::fs::write(&pki.cert, cert_pem).unwrap();
+        std::fs::write(&pki.key, key.serialize_pem()).unwrap();
+        pki
+    }
+}
+
 /// aiosmtpd on a free loopback port, recording into a JSON-lines file.
 struct SmtpServer {
     child: Child,
@@ -298,8 +342,9 @@ struct SmtpServer {
 }
 
 impl SmtpServer {
-    /// `None` (and a note) when aiosmtpd is not installed outside CI; in CI that fails the test.
-    fn start(dir: &Path) -> Option<SmtpServer> {
+    /// Whether python3 has aiosmtpd; outside CI a missing one skips the test with a note, in CI
+    /// it fails it.
+    fn installed() -> bool {
         let installed = Command::new("python3")
             .args(["-c", "import aiosmtpd"])
             .stderr(Stdio::null())
@@ -312,26 +357,62 @@ impl SmtpServer {
             eprintln!(
                 "skipping: python3 with aiosmtpd is not installed (bash .ci/setup installs it)"
             );
+        }
+        installed
+    }
+
+    /// Plain SMTP, no AUTH: aiosmtpd's own command line with the recorder.
+    fn start(dir: &Path) -> Option<SmtpServer> {
+        SmtpServer::start_on(dir, IpAddr::from([127, 0, 0, 1]))
+    }
+
+    /// [`SmtpServer::start`] listening on `ip`.
+    fn start_on(dir: &Path, ip: IpAddr) -> Option<SmtpServer> {
+        SmtpServer::spawn(dir, ip, |port, log| {
+            let mut cmd = Command::new("python3");
+            cmd.args(["-m", "aiosmtpd", "-n", "-l", &format!("{ip}:{port}")])
+                .args(["-c", "recorder.Recorder"])
+                .arg(log);
+            cmd
+        })
+    }
+
+    /// TLS (`starttls` or `implicit`) with a certificate of `pki`'s CA for 127.0.0.1, and AUTH
+    /// required as USER with PASSWORD (tests/report_support/tls_server.py).
+    fn start_tls(dir: &Path, mode: &str, pki: &Pki) -> Option<SmtpServer> {
+        SmtpServer::spawn(dir, IpAddr::from([127, 0, 0, 1]), |port, log| {
+            let mut cmd = Command::new("python3");
+            cmd.arg(support().join("tls_server.py"))
+                .args([mode, &port.to_string()])
+                .args([&pki.cert, &pki.key])
+                .args([USER, PASSWORD])
+                .arg(log);
+            cmd
+        })
+    }
+
+    fn spawn(
+        dir: &Path,
+        ip: IpAddr,
+        command: impl FnOnce(u16, &Path) -> Command,
+    ) -> Option<SmtpServer> {
+        if !SmtpServer::installed() {
             return None;
         }
-        let port = TcpListener::bind("127.0.0.1:0")
+        let port = TcpListener::bind((ip, 0))
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let log = dir.join("mails.jsonl");
-        let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/report_support");
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "recorder.Recorder"])
-            .arg(&log)
-            .env("PYTHONPATH", &support)
+        let log = dir.join(format!("mails-{port}.jsonl"));
+        let child = command(port, &log)
+            .env("PYTHONPATH", support())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("python3 with aiosmtpd (.ci/setup installs it)");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while TcpStream::connect((ip, port)).is_err() {
             assert!(Instant::now() < deadline, "aiosmtpd did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -498,4 +579,469 @@ fn report_dry_run_prints_the_mails_and_sends_nothing() {
         out.stdout
     );
     assert!(smtp.mails().is_empty());
+}
+
+/// `report -A --over 100MB` to `url` as registry@example.com, with `extra` flags and the
+/// password in $PRUNETAGS_SMTP_PASSWORD when given; the simulator's request log is cleared
+/// first, so that `h.sim.requests()` is what this run asked.
+fn report(h: &Harness, url: &str, password: Option<&str>, extra: &[&str]) -> harness::Run {
+    let mut cmd = h.command();
+    cmd.args(["report", "-A", "--over", "100MB", "--smtp", url])
+        .args(["--from", "registry@example.com"])
+        .args(["--platform-to", "platform@example.com"])
+        .args(extra);
+    cmd.env_remove("PRUNETAGS_SMTP_PASSWORD");
+    if let Some(p) = password {
+        cmd.env("PRUNETAGS_SMTP_PASSWORD", p);
+    }
+    h.sim.reset_requests();
+    harness::run(cmd, Duration::from_secs(60))
+}
+
+fn recipients(smtp: &SmtpServer) -> Vec<String> {
+    let mut to: Vec<String> = smtp
+        .mails()
+        .iter()
+        .map(|m| m["rcpt_tos"].to_string())
+        .collect();
+    to.sort();
+    to
+}
+
+const DELIVERED: [&str; 3] = [
+    r#"["alice@example.com","ops-a@example.com"]"#,
+    r#"["bob@example.com"]"#,
+    r#"["platform@example.com"]"#,
+];
+
+#[test]
+fn starttls_and_auth_deliver_through_a_relay_with_a_private_ca() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "starttls", &pki) else {
+        return;
+    };
+    let password_file = h.dir.path().join("smtp-password");
+    // A mounted Secret often ends in a newline; it is not part of the password.
+    std::fs::write(&password_file, format!("{PASSWORD}\n")).unwrap();
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=required", smtp.port);
+    let ca = pki.ca.to_str().unwrap();
+    let file = password_file.to_str().unwrap();
+    let out = report(
+        &h,
+        &url,
+        None,
+        &["--smtp-ca", ca, "--smtp-password-file", file],
+    );
+    out.assert_ok();
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    assert_eq!(recipients(&smtp), DELIVERED, "{}", out.stdout);
+    // ?tls=opportunistic takes the STARTTLS on offer: the server takes AUTH only after it.
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=opportunistic", smtp.port);
+    let out = report(&h, &url, Some(PASSWORD), &["--smtp-ca", ca]);
+    out.assert_ok();
+    assert_eq!(smtp.mails().len(), 6);
+}
+
+#[test]
+fn implicit_tls_delivers() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "implicit", &pki) else {
+        return;
+    };
+    let url = format!("smtps://{USER}@127.0.0.1:{}", smtp.port);
+    let out = report(
+        &h,
+        &url,
+        Some(PASSWORD),
+        &["--smtp-ca", pki.ca.to_str().unwrap()],
+    );
+    out.assert_ok();
+    assert_eq!(recipients(&smtp), DELIVERED, "{}", out.stdout);
+}
+
+#[test]
+fn a_wrong_password_fails_in_one_line_before_the_cluster_is_read() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "starttls", &pki) else {
+        return;
+    };
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=required", smtp.port);
+    let started = Instant::now();
+    let out = report(
+        &h,
+        &url,
+        Some("wrong"),
+        &["--smtp-ca", pki.ca.to_str().unwrap()],
+    );
+    out.assert_error(
+        1,
+        &format!(
+            "cannot send mail: the SMTP server 127.0.0.1:{} rejected user \"mailer\" (535 5.7.8 Authentication credentials invalid)",
+            smtp.port
+        ),
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(smtp.mails().is_empty());
+    assert_eq!(
+        h.sim
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect::<Vec<_>>(),
+        Vec::<String>::new(),
+        "nothing measured"
+    );
+}
+
+#[test]
+fn an_untrusted_certificate_fails_in_one_line_naming_smtp_ca() {
+    let h = cluster();
+    let pki = Pki::new(h.dir.path());
+    let Some(smtp) = SmtpServer::start_tls(h.dir.path(), "starttls", &pki) else {
+        return;
+    };
+    let url = format!("smtp://{USER}@127.0.0.1:{}?tls=required", smtp.port);
+    let out = report(&h, &url, Some(PASSWORD), &[]);
+    out.assert_error(
+        1,
+        &format!(
+            "cannot send mail: the certificate of 127.0.0.1:{} is not trusted; --smtp-ca FILE trusts a private CA",
+            smtp.port
+        ),
+    );
+    assert!(smtp.mails().is_empty());
+    assert!(h.sim.requests().is_empty(), "nothing measured");
+}
+
+#[test]
+fn tls_required_from_a_server_without_starttls_fails_in_one_line() {
+    let h = cluster();
+    let Some(smtp) = SmtpServer::start(h.dir.path()) else {
+        return;
+    };
+    let url = format!("smtp://127.0.0.1:{}?tls=required", smtp.port);
+    let out = report(&h, &url, None, &[]);
+    out.assert_error(
+        1,
+        &format!(
+            "cannot send mail: 127.0.0.1:{} does not offer STARTTLS, which ?tls=required asks for",
+            smtp.port
+        ),
+    );
+    assert!(smtp.mails().is_empty());
+    // ?tls=opportunistic goes on in plain text, here to this machine without a warning.
+    let url = format!("smtp://127.0.0.1:{}?tls=opportunistic", smtp.port);
+    let out = report(&h, &url, None, &[]);
+    out.assert_ok();
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    assert_eq!(recipients(&smtp), DELIVERED);
+}
+
+// ---- --namespaces: a list of namespaces, each read with its own LIST ----
+
+/// The image stream LISTs a run sent: one path per LIST (the first page of each).
+fn stream_lists(h: &Harness) -> Vec<String> {
+    h.sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/imagestreams"))
+        .map(|r| r.path.clone())
+        .collect()
+}
+
+#[test]
+fn namespaces_reads_each_named_namespace_with_its_own_list_and_only_those() {
+    let h = cluster();
+    h.sim.reset_requests();
+    let doc = json_of(
+        &h,
+        &[
+            "usage",
+            "--namespaces",
+            "team-b,team-a",
+            "--namespaces",
+            "team-a",
+            "--by",
+            "namespace",
+            "-o",
+            "json",
+        ],
+    );
+    let rows = doc["namespaces"].as_array().unwrap();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|n| n["namespace"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["team-a", "team-b"]);
+    assert_eq!(
+        stream_lists(&h),
+        [
+            "/apis/image.openshift.io/v1/namespaces/team-b/imagestreams",
+            "/apis/image.openshift.io/v1/namespaces/team-a/imagestreams",
+        ],
+        "one LIST per namespace, each once, none cluster-wide"
+    );
+    // Unique and shared are among the namespaces read: team-a's own layers are its own.
+    let a = &rows[0];
+    assert_eq!(a["unique"], 300 * MB);
+    assert_eq!(a["shared"], BASE);
+    assert!(doc.get("notMeasured").is_none(), "{doc}");
+    // The per-stream table names each stream's namespace, as with -A.
+    let out = h.run(&["usage", "--namespaces", "team-a,team-b"]);
+    out.assert_ok();
+    assert!(out.stdout.contains("NAMESPACE"), "{}", out.stdout);
+    // Stream names pick among the namespaces' streams; one in none of them is an error.
+    let doc = json_of(
+        &h,
+        &[
+            "usage",
+            "--namespaces",
+            "team-a,team-b",
+            "tools",
+            "-o",
+            "json",
+        ],
+    );
+    let streams: Vec<String> = doc["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}/{}",
+                s["namespace"].as_str().unwrap(),
+                s["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(streams, ["team-a/tools", "team-b/tools"]);
+    h.run(&["usage", "--namespaces", "team-a,team-b", "nope"])
+        .assert_error(
+            1,
+            "image stream \"nope\" not found in namespaces team-a, team-b",
+        );
+}
+
+/// team-a readable, team-b forbidden, team-zz empty (as a namespace that does not exist is:
+/// the real server lists none in it).
+fn as_team_a_reader(h: &Harness) {
+    use prunetags::sim::Rule;
+    h.sim.add_user(
+        "team-a-token",
+        "alice",
+        vec![
+            Rule::new(
+                &["get", "list"],
+                &["imagestreams", "imagestreamimages", "imagestreams/layers"],
+                Some(&["team-a", "team-zz"]),
+            ),
+            // The report reads each namespace's contact annotation.
+            Rule::new(&["get"], &["namespaces"], None),
+        ],
+    );
+    let kubeconfig = std::fs::read_to_string(&h.kubeconfig)
+        .unwrap()
+        .replace(h.sim.admin_token(), "team-a-token");
+    std::fs::write(&h.kubeconfig, kubeconfig).unwrap();
+}
+
+#[test]
+fn a_namespace_that_cannot_be_read_is_listed_as_not_measured() {
+    let h = cluster();
+    as_team_a_reader(&h);
+    let ns = "team-a,team-b,team-zz";
+    let doc = json_of(
+        &h,
+        &[
+            "usage",
+            "--namespaces",
+            ns,
+            "--by",
+            "namespace",
+            "-o",
+            "json",
+        ],
+    );
+    let names: Vec<&str> = doc["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["namespace"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["team-a"]);
+    assert_eq!(
+        doc["notMeasured"],
+        json!([
+            {"namespace": "team-b", "reason": "forbidden: may not list imagestreams"},
+            {"namespace": "team-zz", "reason": "no image streams"},
+        ])
+    );
+    let table = h.run(&["usage", "--namespaces", ns, "--by", "namespace"]);
+    table.assert_ok();
+    for line in [
+        "team-b: not measured (forbidden: may not list imagestreams)",
+        "team-zz: not measured (no image streams)",
+    ] {
+        assert!(table.stdout.contains(line), "{}", table.stdout);
+    }
+    let md = h.run(&[
+        "usage",
+        "--namespaces",
+        ns,
+        "--by",
+        "namespace",
+        "-o",
+        "markdown",
+    ]);
+    assert!(
+        md.stdout
+            .contains("- team-b: not measured (forbidden: may not list imagestreams)"),
+        "{}",
+        md.stdout
+    );
+    let html = h.run(&[
+        "usage",
+        "--namespaces",
+        ns,
+        "--by",
+        "namespace",
+        "-o",
+        "html",
+    ]);
+    assert!(
+        html.stdout
+            .contains("<li>team-zz: not measured (no image streams)</li>"),
+        "{}",
+        html.stdout
+    );
+    // Per stream: the rows of team-a, and a warning for each of the others.
+    let streams = h.run(&["usage", "--namespaces", ns]);
+    streams.assert_ok();
+    assert!(
+        streams.stderr.contains(
+            "warning: namespace team-b: not measured (forbidden: may not list imagestreams)"
+        ),
+        "{}",
+        streams.stderr
+    );
+    // Only the named namespaces are the user's to read: all of them forbidden is still a report.
+    let none = h.run(&[
+        "usage",
+        "--namespaces",
+        "team-b,team-c",
+        "--by",
+        "namespace",
+    ]);
+    none.assert_ok();
+    assert!(
+        none.stdout
+            .contains("team-c: not measured (forbidden: may not list imagestreams)"),
+        "{}",
+        none.stdout
+    );
+}
+
+#[test]
+fn report_of_a_list_of_namespaces_names_those_not_measured_in_the_summary() {
+    let h = cluster();
+    as_team_a_reader(&h);
+    let out = h.run(&[
+        "report",
+        "--namespaces",
+        "team-a,team-b,team-zz",
+        "--over",
+        "100MB",
+        "--from",
+        "registry@example.com",
+        "--platform-to",
+        "platform@example.com",
+        "--dry-run",
+    ]);
+    out.assert_ok();
+    assert!(
+        out.stdout
+            .contains("To: alice@example.com, ops-a@example.com"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("To: bob@example.com"),
+        "{}",
+        out.stdout
+    );
+    for line in [
+        "- team-b: not measured (forbidden: may not list imagestreams)",
+        "- team-zz: not measured (no image streams)",
+    ] {
+        assert!(out.stdout.contains(line), "{}", out.stdout);
+    }
+}
+
+/// An IPv4 address of this machine that is not loopback, if it has one (as tests/proxy.rs
+/// finds it).
+fn non_loopback_ipv4() -> Option<IpAddr> {
+    let mut found = None;
+    // SAFETY: getifaddrs fills a list we walk read-only and free once.
+    unsafe {
+        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+        if libc::getifaddrs(&mut list) != 0 {
+            return None;
+        }
+        let mut cur = list;
+        while !cur.is_null() {
+            let a = (*cur).ifa_addr;
+            if !a.is_null() && (*a).sa_family as i32 == libc::AF_INET {
+                let sin = &*(a as *const libc::sockaddr_in);
+                let ip = IpAddr::from(u32::from_be(sin.sin_addr.s_addr).to_be_bytes());
+                if !ip.is_loopback() && found.is_none() {
+                    found = Some(ip);
+                }
+            }
+            cur = (*cur).ifa_next;
+        }
+        libc::freeifaddrs(list);
+    }
+    found
+}
+
+#[test]
+fn plain_smtp_to_another_host_sends_with_a_warning() {
+    let Some(ip) = non_loopback_ipv4() else {
+        eprintln!("skipping: this machine has no non-loopback IPv4 address");
+        return;
+    };
+    let h = cluster();
+    let Some(smtp) = SmtpServer::start_on(h.dir.path(), ip) else {
+        return;
+    };
+    let url = format!("smtp://{ip}:{}", smtp.port);
+    let out = report(&h, &url, None, &[]);
+    out.assert_ok();
+    let warning = format!(
+        "warning: the mail to {ip}:{} goes unencrypted, readable by anyone on the network in between; smtps:// or ?tls=required encrypt it",
+        smtp.port
+    );
+    assert_eq!(
+        out.stderr
+            .lines()
+            .filter(|l| l.contains("unencrypted"))
+            .collect::<Vec<_>>(),
+        [warning.as_str()],
+        "{}",
+        out.stderr
+    );
+    assert_eq!(recipients(&smtp), DELIVERED);
+    // With a user, the password is not sent there at all.
+    let url = format!("smtp://{USER}@{ip}:{}", smtp.port);
+    report(&h, &url, Some(PASSWORD), &[]).assert_error(
+        2,
+        &format!(
+            "refusing to send the password of SMTP user \"mailer\" to {ip}:{} unencrypted",
+            smtp.port
+        ),
+    );
+    assert_eq!(smtp.mails().len(), 3);
 }

@@ -84,9 +84,69 @@ pub async fn list_image_streams_as<T>(
     convert: impl Fn(ImageStream) -> T,
     key: impl Fn(&T) -> (&str, &str),
 ) -> Result<Vec<T>> {
-    Ok(list_at(cluster, scope, selector, names, convert, key)
+    Ok(
+        list_at(cluster, scope, selector, names, convert, key, false)
+            .await?
+            .unwrap_or_default()
+            .0,
+    )
+}
+
+/// Why a namespace of `--namespaces` has no figures.
+pub const FORBIDDEN: &str = "forbidden: may not list imagestreams";
+/// A namespace that does not exist lists no streams either: the real server answers a LIST in
+/// a namespace it does not know with 200 and no items (no 404), and so does the simulator.
+pub const EMPTY: &str = "no image streams";
+
+/// The streams of each of `namespaces`, one paged LIST each (as `oc get is -n NS` for each):
+/// a namespace the user may not list (403) or that lists no stream is returned with the reason
+/// (`(namespace, reason)`) rather than failing the others or silently missing from a report.
+/// Any other failure fails the whole read. With `names`, only those streams are kept, and a
+/// name found in none of the namespaces is an error.
+pub async fn list_image_streams_in(
+    cluster: &Cluster,
+    namespaces: &[String],
+    selector: Option<&str>,
+    names: &[String],
+) -> Result<(Vec<ImageStream>, Vec<(String, String)>)> {
+    let (mut streams, mut unread) = (Vec::new(), Vec::new());
+    for ns in namespaces {
+        let scope = Scope::Namespace(ns.clone());
+        match list_at(
+            cluster,
+            &scope,
+            selector,
+            &[],
+            |s| s,
+            |s| (s.namespace(), s.name()),
+            true,
+        )
         .await?
-        .0)
+        {
+            None => unread.push((ns.clone(), FORBIDDEN.to_owned())),
+            Some((found, _)) if found.is_empty() => unread.push((ns.clone(), EMPTY.to_owned())),
+            Some((found, _)) => streams.extend(
+                found
+                    .into_iter()
+                    .filter(|s| names.is_empty() || names.iter().any(|n| n == s.name())),
+            ),
+        }
+    }
+    let missing: Vec<String> = names
+        .iter()
+        .filter(|n| !streams.iter().any(|s| s.name() == n.as_str()))
+        .map(|n| format!("{n:?}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::runtime(format!(
+            "image stream{} {} not found in namespaces {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", "),
+            namespaces.join(", ")
+        )));
+    }
+    streams.sort_by(|a: &ImageStream, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+    Ok((streams, unread))
 }
 
 /// Every stream of `scope` and the resourceVersion of the LIST, to watch from.
@@ -94,15 +154,17 @@ pub async fn list_image_streams_at(
     cluster: &Cluster,
     scope: &Scope,
 ) -> Result<(Vec<ImageStream>, String)> {
-    list_at(
+    Ok(list_at(
         cluster,
         scope,
         None,
         &[],
         |s| s,
         |s| (s.namespace(), s.name()),
+        false,
     )
-    .await
+    .await?
+    .unwrap_or_default())
 }
 
 /// A paged LIST of image streams, one page at a time: what `list` streams through, printing
@@ -116,6 +178,9 @@ pub struct StreamPages<'a> {
     /// snapshot at that version.
     version: Option<String>,
     done: bool,
+    /// A 403 ends the pages (`next` gives `None`) and sets `forbidden`, instead of failing.
+    forbidden_ok: bool,
+    forbidden: bool,
     /// Streams, and their revisions and spec tags, read so far: what sizes the next page.
     seen: (u64, u64),
 }
@@ -137,6 +202,8 @@ impl<'a> StreamPages<'a> {
             namespace: scope.namespace().map(str::to_owned),
             version: None,
             done: false,
+            forbidden_ok: false,
+            forbidden: false,
             seen: (0, 0),
         }
     }
@@ -156,6 +223,11 @@ impl<'a> StreamPages<'a> {
         let (page, _) = with_retries(RetryPolicy::default(), || self.api.list(&self.params)).await;
         let page = match page {
             Ok(page) => page,
+            Err(kube::Error::Api(s)) if s.code == 403 && self.forbidden_ok => {
+                self.done = true;
+                self.forbidden = true;
+                return Ok(None);
+            }
             Err(kube::Error::Api(s)) if s.code == 404 => {
                 return Err(not_found_on_list(self.cluster, kube::Error::Api(s), &ctx).await);
             }
@@ -187,6 +259,7 @@ fn entries(s: &ImageStream) -> u64 {
     (revisions + s.spec_tags().len()) as u64
 }
 
+/// `None` for a 403 when `forbidden_ok` (else that is an error as any other).
 async fn list_at<T>(
     cluster: &Cluster,
     scope: &Scope,
@@ -194,8 +267,10 @@ async fn list_at<T>(
     names: &[String],
     convert: impl Fn(ImageStream) -> T,
     key: impl Fn(&T) -> (&str, &str),
-) -> Result<(Vec<T>, String)> {
+    forbidden_ok: bool,
+) -> Result<Option<(Vec<T>, String)>> {
     let mut pages = StreamPages::new(cluster, scope, selector);
+    pages.forbidden_ok = forbidden_ok;
     let mut streams = Vec::new();
     while let Some(page) = pages.next().await? {
         streams.extend(
@@ -208,7 +283,10 @@ async fn list_at<T>(
         return Err(e);
     }
     streams.sort_by(|a, b| key(a).cmp(&key(b)));
-    Ok((streams, pages.resource_version().to_owned()))
+    if pages.forbidden {
+        return Ok(None);
+    }
+    Ok(Some((streams, pages.resource_version().to_owned())))
 }
 
 /// The error for `names` that matched no stream in `found`, if any.

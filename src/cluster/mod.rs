@@ -29,7 +29,7 @@ pub use consumers::{
 pub use errors::{ApiContext, api_error, auth_error};
 pub use fetch::{
     Scope, StreamPages, list_image_streams, list_image_streams_as, list_image_streams_at,
-    missing_names,
+    list_image_streams_in, missing_names,
 };
 pub use namespaces::namespace_annotations;
 pub use retry::{RetryPolicy, backoff_for, retryable, with_retries};

@@ -41,6 +41,13 @@ pub fn namespaces(r: &NamespaceReport, revisions: bool, now: Timestamp) -> Strin
         );
     }
     body.push_str(&namespace_overview(&r.namespaces));
+    if !r.not_measured.is_empty() {
+        body.push_str("<ul class=\"not-measured\">\n");
+        for u in &r.not_measured {
+            let _ = writeln!(body, "<li>{}</li>", esc(&u.sentence()));
+        }
+        body.push_str("</ul>\n");
+    }
     for ns in &r.namespaces {
         body.push_str(&namespace_section(ns, revisions, now));
     }

@@ -26,6 +26,12 @@ pub fn namespaces(r: &NamespaceReport, revisions: bool, now: Timestamp) -> Strin
         ));
     }
     out.push_str(&namespace_table(&r.namespaces));
+    if !r.not_measured.is_empty() {
+        out.push('\n');
+        for u in &r.not_measured {
+            out.push_str(&format!("- {}\n", u.sentence()));
+        }
+    }
     for ns in &r.namespaces {
         out.push('\n');
         out.push_str(&namespace_section(ns, revisions, now));

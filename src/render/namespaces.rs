@@ -31,6 +31,9 @@ pub fn namespace_table(r: &NamespaceReport, palette: Palette, layout: Layout) ->
             out.push_str(&format!("{}/{}\n", n.namespace, m.sentence()));
         }
     }
+    for u in &r.not_measured {
+        out.push_str(&format!("{}\n", u.sentence()));
+    }
     out.push_str(&format!(
         "Total: {}{} in {} distinct images",
         if r.complete { "" } else { "at least " },

@@ -25,6 +25,25 @@ pub struct NamespaceReport {
     /// Namespaces left out by `--over`.
     pub under_threshold: usize,
     pub namespaces: Vec<NamespaceUsage>,
+    /// Namespaces asked for by name (`--namespaces`) that have no figures, and why: listed,
+    /// never silently missing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_measured: Vec<UnreadNamespace>,
+}
+
+/// A namespace of `--namespaces` that could not be measured.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadNamespace {
+    pub namespace: String,
+    pub reason: String,
+}
+
+impl UnreadNamespace {
+    /// `team-x: not measured (forbidden: may not list imagestreams)`.
+    pub fn sentence(&self) -> String {
+        format!("{}: not measured ({})", self.namespace, self.reason)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -191,6 +210,7 @@ impl Accounting {
             over,
             under_threshold: all - namespaces.len(),
             namespaces,
+            not_measured: Vec::new(),
         }
     }
 }
