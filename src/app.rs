@@ -219,8 +219,19 @@ pub(crate) async fn measure(
     concurrency: usize,
     palette: Palette,
 ) -> Result<Option<(crate::usage::Accounting, crate::usage::UsageReport)>> {
-    let streams =
-        cluster::list_image_streams(cluster, scope, cfg.selector.as_deref(), names).await?;
+    // Each stream is turned into its compact form as its page arrives: only one page of decoded
+    // streams is alive at a time, and each digest is held once (issue #16, "Scale").
+    let compactor = crate::usage::Compactor::new();
+    let streams = cluster::list_image_streams_as(
+        cluster,
+        scope,
+        cfg.selector.as_deref(),
+        names,
+        |s| compactor.stream(&s),
+        |s| (s.namespace(), s.name()),
+    )
+    .await?;
+    let streams = compactor.finish(streams);
     if streams.is_empty() && !matches!(cfg.output, OutputArg::Json | OutputArg::Yaml) {
         eprintln!(
             "{}",
@@ -235,7 +246,8 @@ pub(crate) async fn measure(
     if let Some(text) = sizes.hint(matches!(scope, Scope::All)) {
         note(&text);
     }
-    let acc = crate::usage::Accounting::new(&streams, &sizes.index);
+    let acc = crate::usage::Accounting::of(streams, &sizes.index);
+    drop(sizes);
     let report = acc.report();
     // Refused and failed reads were summed up in the notes; an image that is gone is named.
     let named = |u: &&crate::usage::UnsizedImage| {

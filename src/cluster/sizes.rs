@@ -32,7 +32,7 @@ use super::all_images;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::{ImageStream, ImageStreamImage, ImageStreamLayers};
-use crate::usage::{SizeIndex, UnsizedReason};
+use crate::usage::{SizeIndex, UnsizedReason, UsageStreams};
 
 /// The sizes found, and what the user should be told about how they were found.
 #[derive(Debug, Default)]
@@ -59,10 +59,28 @@ impl Sizes {
 }
 
 /// What `usage` needs: every image the streams' revisions reference, read.
-pub async fn of_streams(cluster: &Cluster, streams: &[ImageStream], concurrency: usize) -> Sizes {
+pub async fn of_streams(cluster: &Cluster, streams: &UsageStreams, concurrency: usize) -> Sizes {
+    let streams: Vec<StreamImages> = streams
+        .streams()
+        .iter()
+        .map(|s| StreamImages {
+            namespace: s.namespace(),
+            name: s.name(),
+            images: streams.images_of(s).collect(),
+        })
+        .collect();
     let mut sizes = Sizes::default();
-    read_images(cluster, streams, None, concurrency, &mut sizes).await;
+    read_images(cluster, &streams, None, concurrency, &mut sizes).await;
     sizes
+}
+
+/// One stream's revisions' images, borrowed from whichever form the caller holds (decoded
+/// streams for `prune`, the compact form for `usage`).
+struct StreamImages<'a> {
+    namespace: &'a str,
+    name: &'a str,
+    /// Each revision's image digest (repeats and empty ones included).
+    images: Vec<&'a str>,
 }
 
 /// What a prune needs: which blobs every image in scope references (`/layers`, one request per
@@ -119,7 +137,20 @@ pub async fn for_removal(
     let wanted = |ns: &str, stream: &str, digest: &str| {
         candidates.contains(digest) || blind.contains(&(ns.to_owned(), stream.to_owned()))
     };
-    read_images(cluster, streams, Some(&wanted), concurrency, &mut sizes).await;
+    let streams: Vec<StreamImages> = streams
+        .iter()
+        .map(|s| StreamImages {
+            namespace: s.namespace(),
+            name: s.name(),
+            images: s
+                .status_tags()
+                .iter()
+                .flat_map(|t| t.revisions())
+                .map(|r| r.image.as_str())
+                .collect(),
+        })
+        .collect();
+    read_images(cluster, &streams, Some(&wanted), concurrency, &mut sizes).await;
     sizes
 }
 
@@ -129,7 +160,7 @@ type Wanted<'a> = &'a dyn Fn(&str, &str, &str) -> bool;
 /// child manifests of manifest lists among them, each distinct digest once.
 async fn read_images(
     cluster: &Cluster,
-    streams: &[ImageStream],
+    streams: &[StreamImages<'_>],
     wanted: Option<Wanted<'_>>,
     concurrency: usize,
     sizes: &mut Sizes,
@@ -145,13 +176,14 @@ async fn read_images(
     for round in 0..4 {
         let mut batch: Vec<(String, String, String)> = Vec::new();
         for s in streams {
-            for (stream, digest, revision) in sizes.index.unresolved(std::slice::from_ref(s)) {
+            let unresolved = sizes.index.unresolved_in(s.name, s.images.iter().copied());
+            for (stream, digest, revision) in unresolved {
                 // A manifest list's children are wanted with it.
                 if !attempted.contains(&digest)
-                    && wanted.is_none_or(|w| w(s.namespace(), &stream, &revision))
+                    && wanted.is_none_or(|w| w(s.namespace, &stream, &revision))
                 {
                     attempted.insert(digest.clone());
-                    batch.push((s.namespace().to_owned(), stream, digest));
+                    batch.push((s.namespace.to_owned(), stream, digest));
                 }
             }
         }

@@ -205,16 +205,30 @@ impl SizeIndex {
     pub fn unresolved(&self, streams: &[ImageStream]) -> BTreeSet<(String, String, String)> {
         let mut out = BTreeSet::new();
         for stream in streams {
-            for tag in stream.status_tags() {
-                for rev in tag.revisions() {
-                    if rev.image.is_empty() {
-                        continue;
-                    }
-                    for (digest, why, _) in self.resolve(&rev.image).unsized_parts {
-                        if why == UnsizedReason::NotRead {
-                            out.insert((stream.name().to_owned(), digest, rev.image.clone()));
-                        }
-                    }
+            let images = stream
+                .status_tags()
+                .iter()
+                .flat_map(|t| t.revisions())
+                .map(|rev| rev.image.as_str());
+            out.append(&mut self.unresolved_in(stream.name(), images));
+        }
+        out
+    }
+
+    /// [`SizeIndex::unresolved`] of one stream named `stream`, given its revisions' images.
+    pub fn unresolved_in<'a>(
+        &self,
+        stream: &str,
+        images: impl IntoIterator<Item = &'a str>,
+    ) -> BTreeSet<(String, String, String)> {
+        let mut out = BTreeSet::new();
+        for image in images {
+            if image.is_empty() {
+                continue;
+            }
+            for (digest, why, _) in self.resolve(image).unsized_parts {
+                if why == UnsizedReason::NotRead {
+                    out.insert((stream.to_owned(), digest, image.to_owned()));
                 }
             }
         }
