@@ -169,7 +169,7 @@ async fn usage(
         let by_ns = acc.by_namespace(&report, over);
         let now = Timestamp::now();
         let text = match cfg.output {
-            OutputArg::Json => output::json(&NamespaceDocument::new(&by_ns))?,
+            OutputArg::Json => return print_json(&NamespaceDocument::new(&by_ns)),
             OutputArg::Yaml => output::yaml(&NamespaceDocument::new(&by_ns))?,
             OutputArg::Name => by_ns
                 .namespaces
@@ -187,7 +187,7 @@ async fn usage(
         return print(&text);
     }
     let text = match cfg.output {
-        OutputArg::Json => output::json(&UsageDocument::new(&report))?,
+        OutputArg::Json => return print_json(&UsageDocument::new(&report)),
         OutputArg::Yaml => output::yaml(&UsageDocument::new(&report))?,
         OutputArg::Name => report
             .streams
@@ -338,9 +338,26 @@ pub fn note(text: &str) {
     eprintln!("{}", crate::redact::redact(text));
 }
 
+/// `value` as `-o json` to stdout, as [`output::json`] writes it, streamed: a cluster's usage
+/// report is 150 MB of JSON at 400,000 revisions, never held whole (issue #16, "Scale").
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = crate::redact::Redacting::new(stdout);
+    let written = match serde_json::to_writer_pretty(&mut out, value) {
+        Ok(()) => out.write_all(b"\n").and_then(|()| out.finish()),
+        Err(e) if e.is_io() => Err(std::io::Error::from(e)),
+        Err(e) => return Err(Error::runtime(format!("cannot encode JSON: {e}"))),
+    };
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::runtime(format!("cannot write the output: {e}"))),
+    }
+}
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.
 pub fn print(text: &str) -> Result<()> {
-    let text = crate::redact::redact(text);
+    let text = crate::redact::redacted(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
