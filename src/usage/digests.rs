@@ -50,6 +50,43 @@ impl Digests {
     }
 }
 
+/// A digest as a map key, without a heap string for the common case: `sha256:` and 64
+/// lowercase hex digits are their 32 bytes (40 bytes in all, against 24 + 71 for a `String`),
+/// anything else is kept as written. Lowercase only, so that two keys are equal exactly when
+/// the digests are.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum DigestKey {
+    Sha256([u8; 32]),
+    Other(Box<str>),
+}
+
+impl DigestKey {
+    pub(crate) fn of(digest: &str) -> DigestKey {
+        let sha256 = digest
+            .strip_prefix("sha256:")
+            .filter(|hex| hex.len() == 64)
+            .and_then(|hex| {
+                let mut bytes = [0u8; 32];
+                for (b, pair) in bytes.iter_mut().zip(hex.as_bytes().chunks(2)) {
+                    *b = (lower_hex(pair[0])? << 4) | lower_hex(pair[1])?;
+                }
+                Some(bytes)
+            });
+        match sha256 {
+            Some(bytes) => DigestKey::Sha256(bytes),
+            None => DigestKey::Other(digest.into()),
+        }
+    }
+}
+
+fn lower_hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +101,27 @@ mod tests {
         assert_eq!(d.get(1), "sha256:b");
         assert_eq!(d.id("sha256:b"), Some(1));
         assert_eq!(d.id("sha256:c"), None);
+    }
+
+    #[test]
+    fn keys_are_equal_exactly_when_digests_are() {
+        let hex = "0123456789abcdef".repeat(4);
+        let a = DigestKey::of(&format!("sha256:{hex}"));
+        assert!(matches!(a, DigestKey::Sha256(_)));
+        assert_eq!(a, DigestKey::of(&format!("sha256:{hex}")));
+        assert_ne!(
+            a,
+            DigestKey::of(&format!("sha256:{}", hex.replace('0', "1")))
+        );
+        // Uppercase, short and other algorithms stay text, never equal to a lowercase one.
+        let upper = DigestKey::of(&format!("sha256:{}", hex.to_uppercase()));
+        assert!(matches!(upper, DigestKey::Other(_)));
+        assert_ne!(a, upper);
+        assert!(matches!(DigestKey::of("sha256:abc"), DigestKey::Other(_)));
+        assert!(matches!(
+            DigestKey::of("sha256:a#whole-image"),
+            DigestKey::Other(_)
+        ));
+        assert_eq!(std::mem::size_of::<DigestKey>(), 40);
     }
 }
