@@ -240,7 +240,7 @@ async fn usage(
         by_ns.not_measured = not_measured;
         let now = Timestamp::now();
         let text = match cfg.output {
-            OutputArg::Json => output::json(&NamespaceDocument::new(&by_ns))?,
+            OutputArg::Json => return print_json(&NamespaceDocument::new(&by_ns)),
             OutputArg::Yaml => output::yaml(&NamespaceDocument::new(&by_ns))?,
             OutputArg::Name => by_ns
                 .namespaces
@@ -266,7 +266,7 @@ async fn usage(
         ));
     }
     let text = match cfg.output {
-        OutputArg::Json => output::json(&UsageDocument::new(&report))?,
+        OutputArg::Json => return print_json(&UsageDocument::new(&report)),
         OutputArg::Yaml => output::yaml(&UsageDocument::new(&report))?,
         OutputArg::Name => report
             .streams
@@ -308,13 +308,22 @@ pub(crate) async fn measure(
     concurrency: usize,
     palette: Palette,
 ) -> Result<Option<Measured>> {
+    // Each stream is turned into its compact form as its page arrives: only one page of decoded
+    // streams is alive at a time, and each digest is held once (issue #16, "Scale").
+    let compactor = crate::usage::Compactor::new();
+    let compact = |s: crate::model::ImageStream| compactor.stream(&s);
+    fn key(s: &crate::usage::UsageStream) -> (&str, &str) {
+        (s.namespace(), s.name())
+    }
+    let selector = cfg.selector.as_deref();
     let (streams, unread) = if namespaces.is_empty() {
         let streams =
-            cluster::list_image_streams(cluster, scope, cfg.selector.as_deref(), names).await?;
+            cluster::list_image_streams_as(cluster, scope, selector, names, compact, key).await?;
         (streams, Vec::new())
     } else {
-        cluster::list_image_streams_in(cluster, namespaces, cfg.selector.as_deref(), names).await?
+        cluster::list_image_streams_in(cluster, namespaces, selector, names, compact, key).await?
     };
+    let streams = compactor.finish(streams);
     let not_measured: Vec<crate::usage::UnreadNamespace> = unread
         .into_iter()
         .map(|(namespace, reason)| crate::usage::UnreadNamespace { namespace, reason })
@@ -336,7 +345,8 @@ pub(crate) async fn measure(
     if let Some(text) = sizes.hint(matches!(scope, Scope::All)) {
         note(&text);
     }
-    let acc = crate::usage::Accounting::new(&streams, &sizes.index);
+    let acc = crate::usage::Accounting::of(streams, &sizes.index);
+    drop(sizes);
     let report = acc.report();
     // Refused and failed reads were summed up in the notes; an image that is gone is named.
     let named = |u: &&crate::usage::UnsizedImage| {
@@ -429,6 +439,23 @@ fn test_panic_with_credentials(connection: &crate::cli::Connection) {
 /// One message line to stderr, credentials masked (see `redact`).
 pub fn note(text: &str) {
     eprintln!("{}", crate::redact::redact(text));
+}
+
+/// `value` as `-o json` to stdout, as [`output::json`] writes it, streamed: a cluster's usage
+/// report is 150 MB of JSON at 400,000 revisions, never held whole (issue #16, "Scale").
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = crate::redact::Redacting::new(stdout);
+    let written = match serde_json::to_writer_pretty(&mut out, value) {
+        Ok(()) => out.write_all(b"\n").and_then(|()| out.finish()),
+        Err(e) if e.is_io() => Err(std::io::Error::from(e)),
+        Err(e) => return Err(Error::runtime(format!("cannot encode JSON: {e}"))),
+    };
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::runtime(format!("cannot write the output: {e}"))),
+    }
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a message.

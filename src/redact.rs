@@ -93,6 +93,61 @@ fn mask_bearer(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// A writer that passes what it is given on to `inner` line by line, each line [`redact`]ed:
+/// a document can be streamed out without ever being held whole. Line by line masks the same
+/// as the whole text: no secret holds a line break (each is registered trimmed, a decoded PEM
+/// line by line), and a `Bearer ` value ends at whitespace. Call [`Redacting::finish`] at the
+/// end, for a last line without a line break.
+pub struct Redacting<W: std::io::Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: std::io::Write> Redacting<W> {
+    pub fn new(inner: W) -> Self {
+        Redacting {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    /// Writes what is left of the last line, and flushes.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.write_line()?;
+        self.inner.flush()
+    }
+
+    fn write_line(&mut self) -> std::io::Result<()> {
+        if self.line.is_empty() {
+            return Ok(());
+        }
+        match std::str::from_utf8(&self.line) {
+            Ok(text) => self.inner.write_all(redact(text).as_bytes())?,
+            // Not text: nothing we print, and nothing a secret could be found in as text.
+            Err(_) => self.inner.write_all(&self.line)?,
+        }
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Redacting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.line.extend_from_slice(&rest[..=i]);
+            self.write_line()?;
+            rest = &rest[i + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Registers every credential of every user in a kubeconfig: the file may name several, and an
 /// error may quote any of them.
 pub fn register_kubeconfig(kc: &kube::config::Kubeconfig) {
@@ -134,6 +189,19 @@ mod tests {
         assert!(!out.contains("abc.def"), "{out}");
         assert!(out.contains("Bearer <redacted>, ok short"), "{out}");
         assert_eq!(redact("nothing secret"), "nothing secret");
+        // Nothing to mask: no copy of what may be a whole cluster's report.
+        assert!(matches!(redact("nothing secret"), Cow::Borrowed(_)));
+        assert!(matches!(redact("a unit-test-sekret-1234"), Cow::Owned(_)));
+        // Streamed in pieces that split a secret and a line: masked as the whole text is.
+        let text = "ok\ntoken unit-test-sekret-1234\nBearer abc.def\nlast";
+        let mut buf: Vec<u8> = Vec::new();
+        let mut w = Redacting::new(&mut buf);
+        for piece in text.as_bytes().chunks(5) {
+            std::io::Write::write_all(&mut w, piece).unwrap();
+        }
+        w.finish().unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), redact(text));
+        assert!(redact(text).ends_with("\nlast"));
         assert_eq!(redact("Bearer "), "Bearer ");
     }
 }

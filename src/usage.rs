@@ -8,17 +8,21 @@
 //! No I/O here.
 
 mod account;
+mod digests;
 mod human;
 mod index;
 mod namespaces;
 mod report;
+mod streams;
 mod threshold;
 
 pub use account::{Accounting, Removal, account, freed_by};
+pub use digests::{DigestId, Digests};
 pub use human::human_size;
 pub use index::SizeIndex;
 pub use namespaces::{NamespaceReport, NamespaceUsage, NotMeasured, UnreadNamespace};
 pub use report::{
     RevisionUsage, StreamUsage, TagRef, TagUsage, UnsizedImage, UnsizedReason, UsageReport,
 };
+pub use streams::{Compactor, UsageStream, UsageStreams};
 pub use threshold::parse_size;

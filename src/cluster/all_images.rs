@@ -11,14 +11,12 @@
 //! the first page's `remainingItemCount` (126: `"remainingItemCount": 20` at `limit=3`) says how
 //! many pages are left. A refused or failed LIST is not an error: the GETs read what it did not.
 
-use std::collections::HashSet;
-
 use kube::api::{Api, ListParams};
 
 use super::Cluster;
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::Image;
-use crate::usage::SizeIndex;
+use crate::usage::{Digests, SizeIndex};
 
 /// Items per page, as `oc adm prune images` asks.
 pub(crate) const PAGE: u32 = 5000;
@@ -57,7 +55,7 @@ pub(crate) struct Walk {
 /// `index`.
 pub(crate) async fn add_wanted(
     cluster: &Cluster,
-    wanted: &HashSet<String>,
+    wanted: &Digests,
     concurrency: usize,
     index: &mut SizeIndex,
 ) -> Walk {
@@ -80,7 +78,7 @@ pub(crate) async fn add_wanted(
             Err(_) => break,
         };
         for image in &page.items {
-            if wanted.contains(image.digest()) {
+            if wanted.id(image.digest()).is_some() {
                 index.add_image(image);
                 found += 1;
                 bar.inc(1);

@@ -103,38 +103,31 @@ pub const EMPTY: &str = "no image streams";
 /// (`(namespace, reason)`) rather than failing the others or silently missing from a report.
 /// Any other failure fails the whole read. With `names`, only those streams are kept, and a
 /// name found in none of the namespaces is an error.
-pub async fn list_image_streams_in(
+pub async fn list_image_streams_in<T>(
     cluster: &Cluster,
     namespaces: &[String],
     selector: Option<&str>,
     names: &[String],
-) -> Result<(Vec<ImageStream>, Vec<(String, String)>)> {
+    convert: impl Fn(ImageStream) -> T,
+    key: impl Fn(&T) -> (&str, &str),
+) -> Result<(Vec<T>, Vec<(String, String)>)> {
     let (mut streams, mut unread) = (Vec::new(), Vec::new());
     for ns in namespaces {
         let scope = Scope::Namespace(ns.clone());
-        match list_at(
-            cluster,
-            &scope,
-            selector,
-            &[],
-            |s| s,
-            |s| (s.namespace(), s.name()),
-            true,
-        )
-        .await?
-        {
+        // `names` is checked across all the namespaces below, not per namespace.
+        match list_at(cluster, &scope, selector, &[], &convert, &key, true).await? {
             None => unread.push((ns.clone(), FORBIDDEN.to_owned())),
             Some((found, _)) if found.is_empty() => unread.push((ns.clone(), EMPTY.to_owned())),
             Some((found, _)) => streams.extend(
                 found
                     .into_iter()
-                    .filter(|s| names.is_empty() || names.iter().any(|n| n == s.name())),
+                    .filter(|s| names.is_empty() || names.iter().any(|n| n == key(s).1)),
             ),
         }
     }
     let missing: Vec<String> = names
         .iter()
-        .filter(|n| !streams.iter().any(|s| s.name() == n.as_str()))
+        .filter(|n| !streams.iter().any(|s| key(s).1 == n.as_str()))
         .map(|n| format!("{n:?}"))
         .collect();
     if !missing.is_empty() {
@@ -145,7 +138,7 @@ pub async fn list_image_streams_in(
             namespaces.join(", ")
         )));
     }
-    streams.sort_by(|a: &ImageStream, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+    streams.sort_by(|a, b| key(a).cmp(&key(b)));
     Ok((streams, unread))
 }
 

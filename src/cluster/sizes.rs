@@ -32,7 +32,7 @@ use super::all_images;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::{ImageStream, ImageStreamImage, ImageStreamLayers};
-use crate::usage::{SizeIndex, UnsizedReason};
+use crate::usage::{DigestId, Digests, SizeIndex, UnsizedReason, UsageStreams};
 
 /// The sizes found, and what the user should be told about how they were found.
 #[derive(Debug, Default)]
@@ -59,10 +59,28 @@ impl Sizes {
 }
 
 /// What `usage` needs: every image the streams' revisions reference, read.
-pub async fn of_streams(cluster: &Cluster, streams: &[ImageStream], concurrency: usize) -> Sizes {
+pub async fn of_streams(cluster: &Cluster, streams: &UsageStreams, concurrency: usize) -> Sizes {
+    let streams: Vec<StreamImages> = streams
+        .streams()
+        .iter()
+        .map(|s| StreamImages {
+            namespace: s.namespace(),
+            name: s.name(),
+            images: streams.images_of(s).collect(),
+        })
+        .collect();
     let mut sizes = Sizes::default();
-    read_images(cluster, streams, None, concurrency, &mut sizes).await;
+    read_images(cluster, &streams, None, concurrency, &mut sizes).await;
     sizes
+}
+
+/// One stream's revisions' images, borrowed from whichever form the caller holds (decoded
+/// streams for `prune`, the compact form for `usage`).
+struct StreamImages<'a> {
+    namespace: &'a str,
+    name: &'a str,
+    /// Each revision's image digest (repeats and empty ones included).
+    images: Vec<&'a str>,
 }
 
 /// What a prune needs: which blobs every image in scope references (`/layers`, one request per
@@ -120,7 +138,20 @@ pub async fn for_removal(
     let wanted = |ns: &str, stream: &str, digest: &str| {
         candidates.contains(digest) || blind.contains(&(ns.to_owned(), stream.to_owned()))
     };
-    read_images(cluster, streams, Some(&wanted), concurrency, &mut sizes).await;
+    let streams: Vec<StreamImages> = streams
+        .iter()
+        .map(|s| StreamImages {
+            namespace: s.namespace(),
+            name: s.name(),
+            images: s
+                .status_tags()
+                .iter()
+                .flat_map(|t| t.revisions())
+                .map(|r| r.image.as_str())
+                .collect(),
+        })
+        .collect();
+    read_images(cluster, &streams, Some(&wanted), concurrency, &mut sizes).await;
     sizes
 }
 
@@ -130,38 +161,39 @@ type Wanted<'a> = &'a dyn Fn(&str, &str, &str) -> bool;
 /// child manifests of manifest lists among them, each distinct digest once.
 async fn read_images(
     cluster: &Cluster,
-    streams: &[ImageStream],
+    streams: &[StreamImages<'_>],
     wanted: Option<Wanted<'_>>,
     concurrency: usize,
     sizes: &mut Sizes,
 ) {
-    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     // Namespaces that refused a read: the rest of their reads are not sent.
     let refused: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let mut attempted: HashSet<String> = HashSet::new();
+    // Each digest asked for, once; a batch names (stream, digest) by ids, since a cluster's
+    // batch is every image it has (#16: no string triple per image).
+    let mut attempted = Digests::new();
     let mut failures: Vec<String> = Vec::new();
     let mut forbidden: BTreeMap<String, usize> = BTreeMap::new();
     // Round 1 reads the revisions' images; each later round the children of the manifest lists
     // read in the one before (a list of lists does not exist; the bound guards against cycles).
     for round in 0..4 {
-        let mut batch: Vec<(String, String, String)> = Vec::new();
-        for s in streams {
-            for (stream, digest, revision) in sizes.index.unresolved(std::slice::from_ref(s)) {
+        let mut batch: Vec<(usize, DigestId)> = Vec::new();
+        for (i, s) in streams.iter().enumerate() {
+            let unresolved = sizes.index.unresolved_in(s.name, s.images.iter().copied());
+            for (stream, digest, revision) in unresolved {
                 // A manifest list's children are wanted with it.
-                if !attempted.contains(&digest)
-                    && wanted.is_none_or(|w| w(s.namespace(), &stream, &revision))
+                if attempted.id(&digest).is_none()
+                    && wanted.is_none_or(|w| w(s.namespace, &stream, &revision))
                 {
-                    attempted.insert(digest.clone());
-                    batch.push((s.namespace().to_owned(), stream, digest));
+                    batch.push((i, attempted.intern(&digest)));
                 }
             }
         }
+        // Round 1's batch is every digest attempted so far.
         if round == 0 && all_images::worth_trying(batch.len(), concurrency) {
-            let wanted: HashSet<String> = batch.iter().map(|(_, _, d)| d.clone()).collect();
             let walk =
-                all_images::add_wanted(cluster, &wanted, concurrency, &mut sizes.index).await;
+                all_images::add_wanted(cluster, &attempted, concurrency, &mut sizes.index).await;
             if walk.found > 0 {
-                batch.retain(|(_, _, d)| !sizes.index.knows(d));
+                batch.retain(|&(_, d)| !sizes.index.knows(attempted.get(d)));
             }
             if walk.refused {
                 sizes.read_one_by_one = Some(batch.len());
@@ -171,47 +203,57 @@ async fn read_images(
             break;
         }
         let bar = crate::render::progress::bar(batch.len() as u64, "reading image sizes", true);
+        // At most `concurrency` reads in flight, and no more spawned: a task per image of the
+        // cluster at once would hold them all.
+        let mut pending = batch.into_iter();
         let mut set = JoinSet::new();
-        for (ns, stream, digest) in batch {
-            let (cluster, permits, refused) = (cluster.clone(), permits.clone(), refused.clone());
-            set.spawn(async move {
-                let _permit = permits.acquire().await;
-                if lock(&refused).contains(&ns) {
-                    return (ns, digest, Read::Refused);
-                }
-                let api: Api<ImageStreamImage> = Api::namespaced(cluster.client.clone(), &ns);
-                let name = format!("{stream}@{digest}");
-                let (res, _) = with_retries(RetryPolicy::default(), || api.get(&name)).await;
-                let read = match res {
-                    Ok(isi) => Read::Image(Box::new(isi)),
-                    Err(kube::Error::Api(s)) if s.code == 403 => {
-                        lock(&refused).insert(ns.clone());
-                        Read::Refused
-                    }
-                    Err(kube::Error::Api(s)) if s.code == 404 => {
-                        // `images.image.openshift.io "sha256:…" not found`: the Image is gone;
-                        // otherwise the stream does not list the digest (any more).
-                        if s.message.contains("images.image.openshift.io") {
-                            Read::Gone(UnsizedReason::ImageMissing)
-                        } else {
-                            Read::Gone(UnsizedReason::NotFound)
-                        }
-                    }
-                    Err(e) => {
-                        let ctx = ApiContext {
-                            verb: "get",
-                            resource: "imagestreamimages",
-                            group: crate::model::GROUP,
-                            namespace: Some(&ns),
-                            url: &cluster.url,
-                        };
-                        Read::Failed(api_error(e, &ctx).to_string())
-                    }
+        loop {
+            while set.len() < concurrency.max(1) {
+                let Some((i, d)) = pending.next() else {
+                    break;
                 };
-                (ns, digest, read)
-            });
-        }
-        while let Some(Ok((ns, digest, read))) = set.join_next().await {
+                let (ns, stream) = (streams[i].namespace.to_owned(), streams[i].name.to_owned());
+                let digest = attempted.get(d).to_owned();
+                let (cluster, refused) = (cluster.clone(), refused.clone());
+                set.spawn(async move {
+                    if lock(&refused).contains(&ns) {
+                        return (ns, digest, Read::Refused);
+                    }
+                    let api: Api<ImageStreamImage> = Api::namespaced(cluster.client.clone(), &ns);
+                    let name = format!("{stream}@{digest}");
+                    let (res, _) = with_retries(RetryPolicy::default(), || api.get(&name)).await;
+                    let read = match res {
+                        Ok(isi) => Read::Image(Box::new(isi)),
+                        Err(kube::Error::Api(s)) if s.code == 403 => {
+                            lock(&refused).insert(ns.clone());
+                            Read::Refused
+                        }
+                        Err(kube::Error::Api(s)) if s.code == 404 => {
+                            // `images.image.openshift.io "sha256:…" not found`: the Image is
+                            // gone; otherwise the stream does not list the digest (any more).
+                            if s.message.contains("images.image.openshift.io") {
+                                Read::Gone(UnsizedReason::ImageMissing)
+                            } else {
+                                Read::Gone(UnsizedReason::NotFound)
+                            }
+                        }
+                        Err(e) => {
+                            let ctx = ApiContext {
+                                verb: "get",
+                                resource: "imagestreamimages",
+                                group: crate::model::GROUP,
+                                namespace: Some(&ns),
+                                url: &cluster.url,
+                            };
+                            Read::Failed(api_error(e, &ctx).to_string())
+                        }
+                    };
+                    (ns, digest, read)
+                });
+            }
+            let Some(Ok((ns, digest, read))) = set.join_next().await else {
+                break;
+            };
             bar.inc(1);
             match read {
                 Read::Image(isi) => sizes.index.add_image(&isi.image),

@@ -3,8 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+use super::digests::Digests;
 use super::index::{BlobId, SizeIndex, Unsized};
 use super::report::{RevisionUsage, StreamUsage, TagRef, TagUsage, UnsizedImage, UsageReport};
+use super::streams::UsageStreams;
 use crate::model::{ImageStream, Time};
 
 /// What a prune would remove: whole streams, whole tags, and single revisions. Names that do not
@@ -69,6 +71,8 @@ pub struct Accounting {
     pub(super) refs: Vec<u32>,
     pub(super) stream_ids: HashMap<(String, String), u32>,
     pub(super) unsized_parts: Vec<UnsizedImage>,
+    /// The images' digests: an image's id is its digest's.
+    pub(super) digests: Digests,
 }
 
 #[derive(Clone, Debug)]
@@ -82,7 +86,7 @@ pub(super) struct StreamRec {
 
 #[derive(Clone, Debug)]
 pub(super) struct TagRec {
-    pub(super) name: String,
+    pub(super) name: Box<str>,
     pub(super) revs: Range<u32>,
 }
 
@@ -95,9 +99,8 @@ pub(super) struct RevRec {
 
 #[derive(Clone, Debug)]
 pub(super) struct ImageRec {
-    pub(super) digest: String,
     /// Distinct local blob ids.
-    pub(super) blobs: Vec<u32>,
+    pub(super) blobs: Box<[u32]>,
     pub(super) sized: bool,
 }
 
@@ -121,93 +124,92 @@ impl Accounting {
     /// Resolves every revision (status tag history item) of the streams against the index.
     /// History items without an image digest are skipped.
     pub fn new(streams: &[ImageStream], index: &SizeIndex) -> Self {
+        Self::of(UsageStreams::from_streams(streams), index)
+    }
+
+    /// [`Accounting::new`] of streams already in compact form, which it takes over: its records
+    /// are the compact ones, flattened, and its image ids the interned digests' ids.
+    pub fn of(streams: UsageStreams, index: &SizeIndex) -> Self {
+        let UsageStreams { digests, streams } = streams;
         let mut acc = Accounting {
             streams: Vec::with_capacity(streams.len()),
             tags: Vec::new(),
             revs: Vec::new(),
-            images: Vec::new(),
+            images: Vec::with_capacity(digests.len()),
             sizes: Vec::new(),
             refs: Vec::new(),
             stream_ids: HashMap::with_capacity(streams.len()),
             unsized_parts: Vec::new(),
+            digests,
         };
-        let mut image_ids: HashMap<&str, u32> = HashMap::new();
         // Index blob id → local blob id (only blobs actually referenced get one).
         let mut local: Vec<u32> = vec![NONE; index.blob_count()];
         let mut unsized_parts: BTreeMap<(String, Unsized, Option<String>), BTreeSet<TagRef>> =
             BTreeMap::new();
-        let mut unsized_of_image: Vec<Vec<(String, Unsized, Option<String>)>> = Vec::new();
+        let mut unsized_of_image: Vec<Vec<(String, Unsized, Option<String>)>> =
+            Vec::with_capacity(acc.digests.len());
+        // Every interned digest is some revision's image: resolve each once.
+        for id in 0..id32(acc.digests.len()) {
+            let resolved = index.resolve(acc.digests.get(id));
+            let blobs = resolved
+                .blobs
+                .iter()
+                .map(|&b: &BlobId| {
+                    let slot = &mut local[b as usize];
+                    if *slot == NONE {
+                        *slot = id32(acc.sizes.len());
+                        acc.sizes.push(index.size(b));
+                        acc.refs.push(0);
+                    }
+                    *slot
+                })
+                .collect();
+            acc.images.push(ImageRec {
+                blobs,
+                sized: resolved.unsized_parts.is_empty(),
+            });
+            unsized_of_image.push(resolved.unsized_parts);
+        }
 
         for stream in streams {
             let stream_id = id32(acc.streams.len());
             let tags_start = id32(acc.tags.len());
             let stream_revs_start = id32(acc.revs.len());
-            for tag in stream.status_tags() {
+            for tag in stream.tags {
                 let revs_start = id32(acc.revs.len());
-                for (position, rev) in tag.revisions().iter().enumerate() {
-                    if rev.image.is_empty() {
-                        continue;
-                    }
-                    let image = match image_ids.get(rev.image.as_str()) {
-                        Some(&id) => id,
-                        None => {
-                            let id = id32(acc.images.len());
-                            let resolved = index.resolve(&rev.image);
-                            let blobs = resolved
-                                .blobs
-                                .iter()
-                                .map(|&b: &BlobId| {
-                                    let slot = &mut local[b as usize];
-                                    if *slot == NONE {
-                                        *slot = id32(acc.sizes.len());
-                                        acc.sizes.push(index.size(b));
-                                        acc.refs.push(0);
-                                    }
-                                    *slot
-                                })
-                                .collect();
-                            acc.images.push(ImageRec {
-                                digest: rev.image.clone(),
-                                blobs,
-                                sized: resolved.unsized_parts.is_empty(),
-                            });
-                            unsized_of_image.push(resolved.unsized_parts);
-                            image_ids.insert(&rev.image, id);
-                            id
-                        }
-                    };
-                    for part in &unsized_of_image[image as usize] {
+                for rev in tag.revisions {
+                    for part in &unsized_of_image[rev.image as usize] {
                         unsized_parts
                             .entry(part.clone())
                             .or_default()
                             .insert(TagRef {
-                                namespace: stream.namespace().to_owned(),
-                                stream: stream.name().to_owned(),
-                                tag: tag.tag.clone(),
+                                namespace: stream.namespace.to_string(),
+                                stream: stream.name.to_string(),
+                                tag: tag.name.to_string(),
                             });
                     }
-                    for &b in &acc.images[image as usize].blobs {
+                    for &b in acc.images[rev.image as usize].blobs.iter() {
                         acc.refs[b as usize] += 1;
                     }
                     acc.revs.push(RevRec {
-                        index: id32(position),
-                        image,
-                        created: rev.created.clone(),
+                        index: rev.index,
+                        image: rev.image,
+                        created: rev.created,
                     });
                 }
                 acc.tags.push(TagRec {
-                    name: tag.tag.clone(),
+                    name: tag.name,
                     revs: revs_start..id32(acc.revs.len()),
                 });
             }
             acc.streams.push(StreamRec {
-                namespace: stream.namespace().to_owned(),
-                name: stream.name().to_owned(),
+                namespace: stream.namespace.to_string(),
+                name: stream.name.to_string(),
                 tags: tags_start..id32(acc.tags.len()),
                 revs: stream_revs_start..id32(acc.revs.len()),
             });
             acc.stream_ids
-                .entry((stream.namespace().to_owned(), stream.name().to_owned()))
+                .entry((stream.namespace.into(), stream.name.into()))
                 .or_insert(stream_id);
         }
 
@@ -328,7 +330,7 @@ impl Accounting {
                                     (rev_total[r as usize], rev_unique[r as usize]);
                                 RevisionUsage {
                                     index: rev.index as usize,
-                                    image: image.digest.clone(),
+                                    image: self.digests.get(rev.image).to_owned(),
                                     created: rev.created.clone(),
                                     total,
                                     unique,
@@ -341,7 +343,7 @@ impl Accounting {
                             .sort_by(|a, b| b.unique.cmp(&a.unique).then(a.index.cmp(&b.index)));
                         let (total, unique) = (tag_total[t as usize], tag_unique[t as usize]);
                         TagUsage {
-                            tag: tag.name.clone(),
+                            tag: tag.name.to_string(),
                             total,
                             unique,
                             shared: total - unique,
@@ -395,7 +397,7 @@ impl Accounting {
             self.streams[s as usize]
                 .tags
                 .clone()
-                .find(|&t| self.tags[t as usize].name == tag)
+                .find(|&t| &*self.tags[t as usize].name == tag)
         };
         for (ns, stream) in &removed.streams {
             if let Some(&s) = self.stream_ids.get(&(ns.clone(), stream.clone())) {
@@ -409,8 +411,11 @@ impl Accounting {
         }
         for (ns, stream, tag, digest) in &removed.revisions {
             if let Some(t) = find_tag(ns, stream, tag) {
+                let Some(image) = self.digests.id(digest) else {
+                    continue;
+                };
                 for r in self.tags[t as usize].revs.clone() {
-                    if self.images[self.revs[r as usize].image as usize].digest == *digest {
+                    if self.revs[r as usize].image == image {
                         gone[r as usize] = true;
                     }
                 }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::digests::DigestKey;
 use super::report::UnsizedReason;
 use crate::model::{Image, ImageStream, ImageStreamLayers};
 
@@ -30,8 +31,8 @@ enum Entry {
     /// The image's own blobs (layers, config; sized or not) and, for a manifest list, the
     /// digests of its child manifests.
     Known {
-        blobs: Vec<BlobId>,
-        manifests: Vec<String>,
+        blobs: Box<[BlobId]>,
+        manifests: Box<[Box<str>]>,
     },
     /// `/layers` said `imageMissing`: the Image object behind the revision is gone.
     Missing,
@@ -61,9 +62,10 @@ pub(crate) struct Resolved {
 /// `/layers`; otherwise the first one wins.
 #[derive(Clone, Debug, Default)]
 pub struct SizeIndex {
-    blob_ids: HashMap<String, BlobId>,
+    // Keyed by the digests' compact form: a cluster has two or more blobs per image.
+    blob_ids: HashMap<DigestKey, BlobId>,
     blobs: Vec<Blob>,
-    images: HashMap<String, (Entry, Source)>,
+    images: HashMap<DigestKey, (Entry, Source)>,
     /// Images whose read was refused or failed, and why (their `/layers` entry, if any, keeps
     /// saying which blobs they reference).
     unreadable: HashMap<String, UnsizedReason>,
@@ -109,7 +111,12 @@ impl SizeIndex {
                     .chain(refs.config.iter())
                     .map(|b| self.intern(b))
                     .collect();
-                let manifests = refs.manifests.clone().unwrap_or_default();
+                let manifests = refs
+                    .manifests
+                    .iter()
+                    .flatten()
+                    .map(|m| m.as_str().into())
+                    .collect();
                 Entry::Known { blobs, manifests }
             };
             self.set_image(digest, entry, Source::Layers);
@@ -158,11 +165,11 @@ impl SizeIndex {
             let id = self.set_blob(config, size);
             blobs.push(id);
         }
-        let manifests: Vec<String> = image
+        let manifests: Box<[Box<str>]> = image
             .docker_image_manifests
             .iter()
             .flatten()
-            .map(|m| m.digest.clone())
+            .map(|m| m.digest.as_str().into())
             .collect();
         if blobs.is_empty()
             && manifests.is_empty()
@@ -171,6 +178,7 @@ impl SizeIndex {
             let id = self.set_blob(&format!("{digest}#whole-image"), Some(size));
             blobs.push(id);
         }
+        let blobs = blobs.into_boxed_slice();
         self.set_image(digest, Entry::Known { blobs, manifests }, Source::Image);
     }
 
@@ -183,7 +191,7 @@ impl SizeIndex {
     /// Whether this image was read (a manifest list's children are not checked).
     pub fn knows(&self, digest: &str) -> bool {
         matches!(
-            self.images.get(digest),
+            self.images.get(&DigestKey::of(digest)),
             Some((Entry::Known { .. }, Source::Image))
         )
     }
@@ -205,16 +213,30 @@ impl SizeIndex {
     pub fn unresolved(&self, streams: &[ImageStream]) -> BTreeSet<(String, String, String)> {
         let mut out = BTreeSet::new();
         for stream in streams {
-            for tag in stream.status_tags() {
-                for rev in tag.revisions() {
-                    if rev.image.is_empty() {
-                        continue;
-                    }
-                    for (digest, why, _) in self.resolve(&rev.image).unsized_parts {
-                        if why == UnsizedReason::NotRead {
-                            out.insert((stream.name().to_owned(), digest, rev.image.clone()));
-                        }
-                    }
+            let images = stream
+                .status_tags()
+                .iter()
+                .flat_map(|t| t.revisions())
+                .map(|rev| rev.image.as_str());
+            out.append(&mut self.unresolved_in(stream.name(), images));
+        }
+        out
+    }
+
+    /// [`SizeIndex::unresolved`] of one stream named `stream`, given its revisions' images.
+    pub fn unresolved_in<'a>(
+        &self,
+        stream: &str,
+        images: impl IntoIterator<Item = &'a str>,
+    ) -> BTreeSet<(String, String, String)> {
+        let mut out = BTreeSet::new();
+        for image in images {
+            if image.is_empty() {
+                continue;
+            }
+            for (digest, why, _) in self.resolve(image).unsized_parts {
+                if why == UnsizedReason::NotRead {
+                    out.insert((stream.to_owned(), digest, image.to_owned()));
                 }
             }
         }
@@ -253,7 +275,7 @@ impl SizeIndex {
                 .copied()
                 .unwrap_or(UnsizedReason::NotRead)
         };
-        match self.images.get(digest) {
+        match self.images.get(&DigestKey::of(digest)) {
             None => out
                 .unsized_parts
                 .push((digest.to_owned(), not_read(), parent_owned())),
@@ -283,12 +305,13 @@ impl SizeIndex {
     }
 
     fn intern(&mut self, digest: &str) -> BlobId {
-        if let Some(&id) = self.blob_ids.get(digest) {
+        let key = DigestKey::of(digest);
+        if let Some(&id) = self.blob_ids.get(&key) {
             return id;
         }
         let id = BlobId::try_from(self.blobs.len()).expect("fewer than 2^32 blobs");
         self.blobs.push(Blob { size: None });
-        self.blob_ids.insert(digest.to_owned(), id);
+        self.blob_ids.insert(key, id);
         id
     }
 
@@ -306,13 +329,14 @@ impl SizeIndex {
     }
 
     fn set_image(&mut self, digest: &str, entry: Entry, source: Source) {
-        match self.images.get(digest) {
+        let key = DigestKey::of(digest);
+        match self.images.get(&key) {
             Some((_, old)) if *old > source => {}
             Some((Entry::Known { .. }, old)) if *old == source => {}
             // Otherwise the newer fact wins: an image one `/layers` answer says is missing may
             // be in another's, and an Image read outranks both.
             _ => {
-                self.images.insert(digest.to_owned(), (entry, source));
+                self.images.insert(key, (entry, source));
             }
         }
     }
