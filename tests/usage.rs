@@ -11,8 +11,8 @@ use layers413::{check_against_truth, layers_recording, recorded_items, truth};
 use proptest::prelude::*;
 use prunetags::model::{
     DockerImageMetadata, Image, ImageBlobReferences, ImageLayer, ImageLayerData, ImageManifest,
-    ImageStream, ImageStreamLayers, ImageStreamStatus, NamedTagEventList, ObjectMeta, TagEvent,
-    Time,
+    ImageStream, ImageStreamLayers, ImageStreamStatus, NamedTagEventList, ObjectMeta, SizedImage,
+    TagEvent, Time,
 };
 use prunetags::usage::{
     Accounting, Removal, SizeIndex, UnsizedReason, UsageReport, account, freed_by,
@@ -1251,6 +1251,20 @@ fn recorded_images_give_the_truth_sizes() {
     let without = account(&streams, &SizeIndex::from_images(&layers_only));
     check_against_truth(&without, &truth(false));
     assert_eq!(with_config.total - without.total, 42_997);
+}
+
+/// The images LIST is decoded as `SizedImage` (sizes only, #16): the same recording gives the
+/// same truth as the full Images.
+#[test]
+fn recorded_images_decoded_for_sizes_only_give_the_truth_sizes() {
+    let lean: Vec<SizedImage> = recorded_items("real-images.json");
+    let streams: Vec<ImageStream> = recorded_items("real-imagestreams-myproject.json");
+    let images: Vec<Image> = lean.into_iter().map(SizedImage::into_image).collect();
+    assert_eq!(images.len(), 37);
+    check_against_truth(
+        &account(&streams, &SizeIndex::from_images(&images)),
+        &truth(true),
+    );
 }
 
 #[test]

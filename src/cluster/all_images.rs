@@ -15,8 +15,8 @@ use kube::api::{Api, ListParams};
 
 use super::Cluster;
 use super::retry::{RetryPolicy, with_retries};
-use crate::model::Image;
-use crate::usage::{Digests, SizeIndex};
+use crate::model::SizedImage;
+use crate::usage::{DigestTable, SizeIndex};
 
 /// Items per page, as `oc adm prune images` asks.
 pub(crate) const PAGE: u32 = 5000;
@@ -55,11 +55,12 @@ pub(crate) struct Walk {
 /// `index`.
 pub(crate) async fn add_wanted(
     cluster: &Cluster,
-    wanted: &Digests,
+    wanted: &DigestTable,
     concurrency: usize,
     index: &mut SizeIndex,
 ) -> Walk {
-    let api: Api<Image> = Api::all(cluster.client.clone());
+    // Decoded for sizes only: a page of full Images is tens of megabytes.
+    let api: Api<SizedImage> = Api::all(cluster.client.clone());
     let mut params = ListParams::default().limit(PAGE);
     // The same bar as the GETs': a page of 5,000 takes a while, and it is the same work.
     let bar = crate::render::progress::bar(wanted.len() as u64, "reading image sizes", true);
@@ -77,9 +78,9 @@ pub(crate) async fn add_wanted(
             }
             Err(_) => break,
         };
-        for image in &page.items {
+        for image in page.items {
             if wanted.id(image.digest()).is_some() {
-                index.add_image(image);
+                index.add_image(&image.into_image());
                 found += 1;
                 bar.inc(1);
             }

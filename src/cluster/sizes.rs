@@ -19,6 +19,7 @@
 //! A refused read (403) is not retried through another route: the images stay unsized, one
 //! note per namespace names the permission, and the report says it is incomplete.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -32,7 +33,7 @@ use super::all_images;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::{ImageStream, ImageStreamImage, ImageStreamLayers};
-use crate::usage::{DigestId, Digests, SizeIndex, UnsizedReason, UsageStreams};
+use crate::usage::{DigestId, DigestTable, SizeIndex, UnsizedReason, UsageStreams};
 
 /// The sizes found, and what the user should be told about how they were found.
 #[derive(Debug, Default)]
@@ -66,7 +67,7 @@ pub async fn of_streams(cluster: &Cluster, streams: &UsageStreams, concurrency: 
         .map(|s| StreamImages {
             namespace: s.namespace(),
             name: s.name(),
-            images: streams.images_of(s).collect(),
+            images: ImagesOf::Compact(streams, s),
         })
         .collect();
     let mut sizes = Sizes::default();
@@ -74,13 +75,36 @@ pub async fn of_streams(cluster: &Cluster, streams: &UsageStreams, concurrency: 
     sizes
 }
 
-/// One stream's revisions' images, borrowed from whichever form the caller holds (decoded
-/// streams for `prune`, the compact form for `usage`).
+/// One stream's revisions' images, read from whichever form the caller holds.
 struct StreamImages<'a> {
     namespace: &'a str,
     name: &'a str,
+    images: ImagesOf<'a>,
+}
+
+enum ImagesOf<'a> {
+    /// `prune`'s decoded streams.
+    Decoded(&'a ImageStream),
+    /// `usage`'s compact form, whose digests are ids (text only while a round looks at them).
+    Compact(&'a UsageStreams, &'a crate::usage::UsageStream),
+}
+
+impl ImagesOf<'_> {
     /// Each revision's image digest (repeats and empty ones included).
-    images: Vec<&'a str>,
+    fn digests(&self) -> Vec<Cow<'_, str>> {
+        match self {
+            ImagesOf::Decoded(s) => s
+                .status_tags()
+                .iter()
+                .flat_map(|t| t.revisions())
+                .map(|r| Cow::Borrowed(r.image.as_str()))
+                .collect(),
+            ImagesOf::Compact(all, s) => all
+                .images_of(s)
+                .map(|d| Cow::Owned(d.to_string()))
+                .collect(),
+        }
+    }
 }
 
 /// What a prune needs: which blobs every image in scope references (`/layers`, one request per
@@ -143,12 +167,7 @@ pub async fn for_removal(
         .map(|s| StreamImages {
             namespace: s.namespace(),
             name: s.name(),
-            images: s
-                .status_tags()
-                .iter()
-                .flat_map(|t| t.revisions())
-                .map(|r| r.image.as_str())
-                .collect(),
+            images: ImagesOf::Decoded(s),
         })
         .collect();
     read_images(cluster, &streams, Some(&wanted), concurrency, &mut sizes).await;
@@ -170,7 +189,7 @@ async fn read_images(
     let refused: Arc<Mutex<HashSet<String>>> = Arc::default();
     // Each digest asked for, once; a batch names (stream, digest) by ids, since a cluster's
     // batch is every image it has (#16: no string triple per image).
-    let mut attempted = Digests::new();
+    let mut attempted = DigestTable::new();
     let mut failures: Vec<String> = Vec::new();
     let mut forbidden: BTreeMap<String, usize> = BTreeMap::new();
     // Round 1 reads the revisions' images; each later round the children of the manifest lists
@@ -178,13 +197,16 @@ async fn read_images(
     for round in 0..4 {
         let mut batch: Vec<(usize, DigestId)> = Vec::new();
         for (i, s) in streams.iter().enumerate() {
-            let unresolved = sizes.index.unresolved_in(s.name, s.images.iter().copied());
+            let images = s.images.digests();
+            let unresolved = sizes
+                .index
+                .unresolved_in(s.name, images.iter().map(|d| d.as_ref()));
             for (stream, digest, revision) in unresolved {
                 // A manifest list's children are wanted with it.
                 if attempted.id(&digest).is_none()
                     && wanted.is_none_or(|w| w(s.namespace, &stream, &revision))
                 {
-                    batch.push((i, attempted.intern(&digest)));
+                    batch.push((i, attempted.intern(&digest).0));
                 }
             }
         }
@@ -193,7 +215,7 @@ async fn read_images(
             let walk =
                 all_images::add_wanted(cluster, &attempted, concurrency, &mut sizes.index).await;
             if walk.found > 0 {
-                batch.retain(|&(_, d)| !sizes.index.knows(attempted.get(d)));
+                batch.retain(|&(_, d)| !sizes.index.knows_key(&attempted.get(d).to_key()));
             }
             if walk.refused {
                 sizes.read_one_by_one = Some(batch.len());
@@ -213,7 +235,7 @@ async fn read_images(
                     break;
                 };
                 let (ns, stream) = (streams[i].namespace.to_owned(), streams[i].name.to_owned());
-                let digest = attempted.get(d).to_owned();
+                let digest = attempted.get(d).to_string();
                 let (cluster, refused) = (cluster.clone(), refused.clone());
                 set.spawn(async move {
                     if lock(&refused).contains(&ns) {

@@ -13,7 +13,9 @@ mod layers;
 mod resource;
 mod status;
 
-pub use image::{DockerImageMetadata, Image, ImageLayer, ImageManifest, ImageStreamImage};
+pub use image::{
+    DockerImageMetadata, Image, ImageLayer, ImageManifest, ImageStreamImage, SizedImage,
+};
 pub use imagestream::{
     ImageLookupPolicy, ImageStream, ImageStreamSpec, ImageStreamStatus, NamedTagEventList,
     ObjectReference, TagEvent, TagEventCondition, TagImportPolicy, TagReference,

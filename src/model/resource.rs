@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope};
 use kube::Resource;
 
-use super::{Image, ImageStream, ImageStreamImage, ImageStreamTag, ObjectMeta};
+use super::{Image, ImageStream, ImageStreamImage, ImageStreamTag, ObjectMeta, SizedImage};
 
 macro_rules! image_resource {
     ($ty:ty, $kind:literal, $plural:literal, $scope:ty) => {
@@ -57,3 +57,4 @@ image_resource!(
     NamespaceResourceScope
 );
 image_resource!(Image, "Image", "images", ClusterResourceScope);
+image_resource!(SizedImage, "Image", "images", ClusterResourceScope);

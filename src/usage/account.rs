@@ -150,7 +150,7 @@ impl Accounting {
             Vec::with_capacity(acc.digests.len());
         // Every interned digest is some revision's image: resolve each once.
         for id in 0..id32(acc.digests.len()) {
-            let resolved = index.resolve(acc.digests.get(id));
+            let resolved = index.resolve(&acc.digests.get(id).to_string());
             let blobs = resolved
                 .blobs
                 .iter()
@@ -330,7 +330,7 @@ impl Accounting {
                                     (rev_total[r as usize], rev_unique[r as usize]);
                                 RevisionUsage {
                                     index: rev.index as usize,
-                                    image: self.digests.get(rev.image).to_owned(),
+                                    image: self.digests.get(rev.image).to_string(),
                                     created: rev.created.clone(),
                                     total,
                                     unique,

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::digests::DigestKey;
+use super::digests::{DigestKey, DigestTable};
 use super::report::UnsizedReason;
 use crate::model::{Image, ImageStream, ImageStreamLayers};
 
@@ -20,10 +20,19 @@ enum Source {
 }
 
 /// A blob's size, known only from an Image: `/layers` sizes are never recorded (see
-/// [`SizeIndex::add_layers`]).
-#[derive(Clone, Debug)]
+/// [`SizeIndex::add_layers`]). `UNKNOWN` rather than an `Option`, which is twice the bytes, for
+/// the million blobs of a cluster (#16); no blob is 2^64 - 1 bytes.
+#[derive(Clone, Copy, Debug)]
 struct Blob {
-    size: Option<u64>,
+    size: u64,
+}
+
+impl Blob {
+    const UNKNOWN: u64 = u64::MAX;
+
+    fn known(self) -> Option<u64> {
+        (self.size != Self::UNKNOWN).then_some(self.size)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -63,7 +72,7 @@ pub(crate) struct Resolved {
 #[derive(Clone, Debug, Default)]
 pub struct SizeIndex {
     // Keyed by the digests' compact form: a cluster has two or more blobs per image.
-    blob_ids: HashMap<DigestKey, BlobId>,
+    blob_ids: DigestTable,
     blobs: Vec<Blob>,
     images: HashMap<DigestKey, (Entry, Source)>,
     /// Images whose read was refused or failed, and why (their `/layers` entry, if any, keeps
@@ -190,8 +199,12 @@ impl SizeIndex {
 
     /// Whether this image was read (a manifest list's children are not checked).
     pub fn knows(&self, digest: &str) -> bool {
+        self.knows_key(&DigestKey::of(digest))
+    }
+
+    pub(crate) fn knows_key(&self, digest: &DigestKey) -> bool {
         matches!(
-            self.images.get(&DigestKey::of(digest)),
+            self.images.get(digest),
             Some((Entry::Known { .. }, Source::Image))
         )
     }
@@ -249,7 +262,7 @@ impl SizeIndex {
 
     /// The size a blob counts for: 0 when unknown.
     pub(crate) fn size(&self, blob: BlobId) -> u64 {
-        self.blobs[blob as usize].size.unwrap_or(0)
+        self.blobs[blob as usize].known().unwrap_or(0)
     }
 
     /// Resolves an image to its distinct sized blobs (sorted) and its unsized_parts parts.
@@ -290,7 +303,7 @@ impl SizeIndex {
                     blobs
                         .iter()
                         .copied()
-                        .filter(|&b| self.blobs[b as usize].size.is_some()),
+                        .filter(|&b| self.blobs[b as usize].known().is_some()),
                 );
                 // A manifest list's own entry holds no sizes: it is sized by its children.
                 if *source == Source::Layers && manifests.is_empty() {
@@ -305,13 +318,12 @@ impl SizeIndex {
     }
 
     fn intern(&mut self, digest: &str) -> BlobId {
-        let key = DigestKey::of(digest);
-        if let Some(&id) = self.blob_ids.get(&key) {
-            return id;
+        let (id, new) = self.blob_ids.intern(digest);
+        if new {
+            self.blobs.push(Blob {
+                size: Blob::UNKNOWN,
+            });
         }
-        let id = BlobId::try_from(self.blobs.len()).expect("fewer than 2^32 blobs");
-        self.blobs.push(Blob { size: None });
-        self.blob_ids.insert(key, id);
         id
     }
 
@@ -321,8 +333,8 @@ impl SizeIndex {
         // (every Image of a blob agrees: the digest is of its content).
         if let Some(size) = size.and_then(|s| u64::try_from(s).ok()) {
             let blob = &mut self.blobs[id as usize];
-            if blob.size.is_none() {
-                blob.size = Some(size);
+            if blob.known().is_none() {
+                blob.size = size;
             }
         }
         id

@@ -6,7 +6,7 @@
 
 use std::sync::Mutex;
 
-use super::digests::{DigestId, Digests};
+use super::digests::{DigestId, DigestRef, Digests};
 use crate::model::{ImageStream, Time};
 
 /// Streams in compact form, with the digests their revisions reference.
@@ -120,7 +120,7 @@ impl UsageStreams {
     }
 
     /// Each revision's image digest, in tag and history order (repeats included).
-    pub fn images_of<'a>(&'a self, stream: &'a UsageStream) -> impl Iterator<Item = &'a str> {
+    pub fn images_of<'a>(&'a self, stream: &'a UsageStream) -> impl Iterator<Item = DigestRef<'a>> {
         stream
             .tags
             .iter()
@@ -181,10 +181,10 @@ mod tests {
         ];
         let compact = UsageStreams::from_streams(&streams);
         assert_eq!(compact.image_count(), 3);
-        let images: Vec<Vec<&str>> = compact
+        let images: Vec<Vec<String>> = compact
             .streams()
             .iter()
-            .map(|s| compact.images_of(s).collect())
+            .map(|s| compact.images_of(s).map(|d| d.to_string()).collect())
             .collect();
         assert_eq!(
             images,
