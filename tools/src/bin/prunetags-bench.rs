@@ -769,7 +769,7 @@ impl Bench {
         }
         // list in one namespace: is its memory constant in the number of streams?
         let mut first = None;
-        for sizes in list_scale {
+        for (k, sizes) in list_scale.into_iter().enumerate() {
             let (s, t, r) = sizes;
             eprintln!("platform: list of {s} streams × {t} tags × {r} revisions");
             let sim = self.sim(sizes);
@@ -797,6 +797,26 @@ impl Bench {
                 requests: "–".into(),
                 extra: format!("peak RSS **{}**{growth}", fmt_mb(rss)),
             });
+            // #16's usage target is stated at the smaller namespace's size (2,000 × 40 × 5 =
+            // 400,000 revisions): the whole report, as a weekly job would write it.
+            if k == 0 {
+                let (mut w, mut rss, mut q) = (Vec::new(), Vec::new(), Vec::new());
+                for _ in 0..runs {
+                    sim.reset_requests();
+                    let m = self.ours(&kc, &out, &["usage", "-o", "json"]);
+                    w.push(secs(m.wall));
+                    rss.push(m.max_rss_kb as f64);
+                    q.push(sim.requests().len() as f64);
+                }
+                self.rows.push(Row {
+                    bench: format!("Usage {s} streams × {t} tags × {r} revisions"),
+                    what: "oc-prunetags usage -o json".into(),
+                    runs,
+                    wall: fmt_time(median(w)),
+                    requests: fmt_count(median(q)),
+                    extra: format!("peak RSS **{}**", fmt_mb(median(rss))),
+                });
+            }
             drop(sim);
             let _ = std::fs::remove_dir_all(&d);
         }
