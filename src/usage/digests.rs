@@ -115,8 +115,8 @@ impl std::fmt::Display for DigestRef<'_> {
             // a time, the String grew six times, to 128 bytes, per revision of a report (#16).
             DigestRef::Sha256(bytes) => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
-                let mut text =
-                    *b"sha256:0000000000000000000000000000000000000000000000000000000000000000";
+                let mut text = [0u8; 71];
+                text[..7].copy_from_slice(b"sha256:");
                 for (i, b) in bytes.iter().enumerate() {
                     text[7 + 2 * i] = HEX[usize::from(b >> 4)];
                     text[8 + 2 * i] = HEX[usize::from(b & 15)];
