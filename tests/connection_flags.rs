@@ -667,6 +667,34 @@ fn every_request_says_who_sends_it() {
     }
 }
 
+/// The real OpenShift 4.13 API server answers over HTTP/2 (every `.headers` recording in
+/// tests/fixtures/openshift-4.13 starts `HTTP/2 `), and kubectl offers h2 by ALPN: so do we, so
+/// that `usage`'s 64 reads in flight are streams of one connection, not 64 TLS connections.
+#[test]
+fn requests_go_over_http2_as_kubectl_sends_them() {
+    let recorded = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/openshift-4.13/110-get-imagestream-myapp.headers"
+    ))
+    .unwrap();
+    assert!(recorded.starts_with("HTTP/2 200"), "{recorded}");
+    let h = Harness::seed();
+    h.run(&["usage", "--concurrency", "8"]).assert_ok();
+    let seen = h.sim.requests();
+    assert!(seen.len() > 1);
+    for r in &seen {
+        assert_eq!(r.version, "HTTP/2.0", "{} {}", r.method, r.path);
+    }
+    if let Some(k) = kubectl() {
+        h.sim.reset_requests();
+        let r = run_kubectl(&k, &h.kubeconfig, &["get", "is", "-n", "mynamespace"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let seen = h.sim.requests();
+        assert!(!seen.is_empty());
+        assert!(seen.iter().all(|r| r.version == "HTTP/2.0"), "{seen:?}");
+    }
+}
+
 // ---- the aggregator's 503 -----------------------------------------------------------------------
 
 #[test]

@@ -380,6 +380,7 @@ async fn handle(
         .unwrap_or_default()
         .to_owned();
     let want = impersonation(req.headers());
+    let version = format!("{:?}", req.version());
     let user_agent = req
         .headers()
         .get("user-agent")
@@ -445,6 +446,7 @@ async fn handle(
             groups: groups.clone(),
             uid: uid.clone(),
             user_agent: user_agent.clone(),
+            version: version.clone(),
         };
         shared.log_request(&r);
         shared.records().push(r);

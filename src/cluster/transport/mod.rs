@@ -4,8 +4,8 @@
 //! [`client`] replaces `kube::Client::try_from(config)`: the same tower stack kube builds
 //! (`kube-client/src/client/builder.rs`, `make_generic_builder`) — base URI, kube's retry
 //! policy when `default_retry` is on, kube's `AuthLayer` (tokens, exec plugins, refresh), extra
-//! headers and impersonation, connect/read/write timeouts, HTTP/1.1 as kube speaks it — around
-//! our own connector. Request logging or a User-Agent are further layers in [`client`].
+//! headers and impersonation, connect/read/write timeouts — around our own connector, which
+//! offers h2 and HTTP/1.1 by ALPN as kubectl does (kube's own offers HTTP/1.1 only). Request logging or a User-Agent are further layers in [`client`].
 
 pub mod proxy;
 pub mod verify;
@@ -84,7 +84,9 @@ pub fn client(config: kube::Config, options: &Options) -> Result<Builder, BuildE
                 // The TLS hop to an https proxy uses the cluster's TLS settings, as net/http
                 // does with the transport's TLSClientConfig (the same roots, the same
                 // tls-server-name when one is set: `addTLS` keeps a non-empty ServerName).
-                let to_proxy = https_connector(&config, tls.clone(), tcp)?;
+                // HTTP/1.1 only to the proxy: CONNECT is an HTTP/1.1 request written on the
+                // stream, and h2 offered by ALPN would make the proxy expect frames.
+                let to_proxy = https_connector(&config, tls.clone(), tcp, Http::One)?;
                 let mut tunnel = Tunnel::new(p, to_proxy);
                 if let Some(a) = auth {
                     tunnel = tunnel.with_auth(a);
@@ -138,10 +140,21 @@ fn tls_config(config: &kube::Config) -> Result<rustls::ClientConfig, kube::Error
     Ok(tls)
 }
 
+/// Which HTTP versions a TLS connection offers by ALPN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Http {
+    One,
+    /// h2 and HTTP/1.1, the server choosing: what kubectl offers (client-go's transport), and
+    /// what the API server picks. Requests are then streams of one connection: `usage`'s
+    /// 64 reads in flight need no 64 TLS connections (#12).
+    TwoOrOne,
+}
+
 fn https_connector<H>(
     config: &kube::Config,
     tls: rustls::ClientConfig,
     inner: H,
+    http: Http,
 ) -> Result<HttpsConnector<H>, kube::Error> {
     let mut builder = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(tls)
@@ -154,7 +167,10 @@ fn https_connector<H>(
         })?;
         builder = builder.with_server_name_resolver(FixedServerNameResolver::new(name));
     }
-    Ok(builder.enable_http1().wrap_connector(inner))
+    Ok(match http {
+        Http::One => builder.enable_http1().wrap_connector(inner),
+        Http::TwoOrOne => builder.enable_all_versions().wrap_connector(inner),
+    })
 }
 
 /// TLS, timeouts and kube's layers around `connector` (one function per connector type).
@@ -174,7 +190,7 @@ where
     C::Future: Send + 'static,
     C::Error: Into<BoxError>,
 {
-    let https = https_connector(&config, tls, connector)?;
+    let https = https_connector(&config, tls, connector, Http::TwoOrOne)?;
     let mut timeouts = hyper_timeout::TimeoutConnector::new(https);
     timeouts.set_connect_timeout(config.connect_timeout);
     timeouts.set_read_timeout(config.read_timeout);
