@@ -84,12 +84,13 @@ pub async fn list_image_streams_as<T>(
     convert: impl Fn(ImageStream) -> T,
     key: impl Fn(&T) -> (&str, &str),
 ) -> Result<Vec<T>> {
-    Ok(
-        list_at(cluster, scope, selector, names, convert, key, false)
-            .await?
-            .unwrap_or_default()
-            .0,
-    )
+    let (streams, _) = list_at(cluster, scope, selector, names, convert, &key, false)
+        .await?
+        .unwrap_or_default();
+    match missing_names(&streams, names, |s| key(s).1, scope, selector) {
+        Some(e) => Err(e),
+        None => Ok(streams),
+    }
 }
 
 /// Why a namespace of `--namespaces` has no figures.
@@ -125,18 +126,9 @@ pub async fn list_image_streams_in<T>(
             ),
         }
     }
-    let missing: Vec<String> = names
-        .iter()
-        .filter(|n| !streams.iter().any(|s| key(s).1 == n.as_str()))
-        .map(|n| format!("{n:?}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::runtime(format!(
-            "image stream{} {} not found in namespaces {}",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            namespaces.join(", ")
-        )));
+    let where_ = format!("in namespaces {}", namespaces.join(", "));
+    if let Some(e) = not_found(&streams, names, |s| key(s).1, &where_, None) {
+        return Err(e);
     }
     streams.sort_by(|a, b| key(a).cmp(&key(b)));
     Ok((streams, unread))
@@ -252,7 +244,9 @@ fn entries(s: &ImageStream) -> u64 {
     (revisions + s.spec_tags().len()) as u64
 }
 
-/// `None` for a 403 when `forbidden_ok` (else that is an error as any other).
+/// The streams of `scope` named in `names` (all when empty), each converted as its page
+/// arrives; whether every name was found is the caller's to check. `None` for a 403 when
+/// `forbidden_ok` (else that is an error as any other).
 async fn list_at<T>(
     cluster: &Cluster,
     scope: &Scope,
@@ -272,9 +266,6 @@ async fn list_at<T>(
                 .map(&convert),
         );
     }
-    if let Some(e) = missing_names(&streams, names, |s| key(s).1, scope, selector) {
-        return Err(e);
-    }
     streams.sort_by(|a, b| key(a).cmp(&key(b)));
     if pages.forbidden {
         return Ok(None);
@@ -290,6 +281,21 @@ pub fn missing_names<T>(
     scope: &Scope,
     selector: Option<&str>,
 ) -> Option<Error> {
+    let where_ = match scope {
+        Scope::Namespace(ns) => format!("in namespace {ns:?}"),
+        Scope::All => "in any namespace".into(),
+    };
+    not_found(found, names, name, &where_, selector)
+}
+
+/// The error for `names` that matched no stream in `found`, found `where_` ("in namespace …").
+fn not_found<T>(
+    found: &[T],
+    names: &[String],
+    name: impl Fn(&T) -> &str,
+    where_: &str,
+    selector: Option<&str>,
+) -> Option<Error> {
     let missing: Vec<&str> = names
         .iter()
         .filter(|n| !found.iter().any(|s| name(s) == n.as_str()))
@@ -298,10 +304,6 @@ pub fn missing_names<T>(
     if missing.is_empty() {
         return None;
     }
-    let where_ = match scope {
-        Scope::Namespace(ns) => format!("in namespace {ns:?}"),
-        Scope::All => "in any namespace".into(),
-    };
     let sel = selector
         .map(|s| format!(" matching {s:?}"))
         .unwrap_or_default();
