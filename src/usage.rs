@@ -17,7 +17,6 @@ mod streams;
 mod threshold;
 
 pub use account::{Accounting, Removal, account, freed_by};
-pub(crate) use digests::DigestTable;
 pub use digests::{DigestId, DigestRef, Digests};
 pub use human::human_size;
 pub use index::SizeIndex;

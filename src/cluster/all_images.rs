@@ -16,7 +16,7 @@ use kube::api::{Api, ListParams};
 use super::Cluster;
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::SizedImage;
-use crate::usage::{DigestTable, SizeIndex};
+use crate::usage::{Digests, SizeIndex};
 
 /// Items per page, as `oc adm prune images` asks.
 pub(crate) const PAGE: u32 = 5000;
@@ -55,7 +55,7 @@ pub(crate) struct Walk {
 /// `index`.
 pub(crate) async fn add_wanted(
     cluster: &Cluster,
-    wanted: &DigestTable,
+    wanted: &Digests,
     concurrency: usize,
     index: &mut SizeIndex,
 ) -> Walk {

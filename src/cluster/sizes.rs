@@ -33,7 +33,7 @@ use super::all_images;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
 use crate::model::{ImageStream, ImageStreamImage, ImageStreamLayers};
-use crate::usage::{DigestId, DigestTable, SizeIndex, UnsizedReason, UsageStreams};
+use crate::usage::{DigestId, Digests, SizeIndex, UnsizedReason, UsageStreams};
 
 /// The sizes found, and what the user should be told about how they were found.
 #[derive(Debug, Default)]
@@ -189,7 +189,7 @@ async fn read_images(
     let refused: Arc<Mutex<HashSet<String>>> = Arc::default();
     // Each digest asked for, once; a batch names (stream, digest) by ids, since a cluster's
     // batch is every image it has (#16: no string triple per image).
-    let mut attempted = DigestTable::new();
+    let mut attempted = Digests::new();
     let mut failures: Vec<String> = Vec::new();
     let mut forbidden: BTreeMap<String, usize> = BTreeMap::new();
     // Round 1 reads the revisions' images; each later round the children of the manifest lists

@@ -11,44 +11,6 @@ use hashbrown::HashTable;
 /// An id in a [`Digests`]: dense, in order of first appearance.
 pub type DigestId = u32;
 
-/// An append-only set of digests; an id is the digest's position. A sha256 digest is held as
-/// its 32 bytes (see [`DigestTable`]): at 400,000 images a `String` each was 40 MB of the
-/// measurement's memory.
-#[derive(Clone, Debug, Default)]
-pub struct Digests {
-    table: DigestTable,
-}
-
-impl Digests {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The id of `digest`, added if new.
-    pub fn intern(&mut self, digest: &str) -> DigestId {
-        self.table.intern(digest).0
-    }
-
-    /// The id of `digest`, if it was interned.
-    pub fn id(&self, digest: &str) -> Option<DigestId> {
-        self.table.id(digest)
-    }
-
-    /// The digest of an id this set gave out; it displays as written.
-    pub fn get(&self, id: DigestId) -> DigestRef<'_> {
-        self.table.get(id)
-    }
-
-    /// Distinct digests.
-    pub fn len(&self) -> usize {
-        self.table.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.table.len() == 0
-    }
-}
-
 /// A digest as a map key, without a heap string for the common case: `sha256:` and 64
 /// lowercase hex digits are their 32 bytes (40 bytes in all, against 24 + 71 for a `String`),
 /// anything else is kept as written. Lowercase only, so that two keys are equal exactly when
@@ -78,21 +40,22 @@ impl DigestKey {
     }
 }
 
-/// An append-only set of digests, an id being the position: what the size index interns blobs
-/// with and what `usage` remembers the images it asked for by. A cluster has a million blobs
+/// An append-only set of digests, an id being the position: what the compact streams refer to
+/// their images by, the size index interns blobs with, and `usage` remembers the images it
+/// asked for by. A cluster has a million blobs
 /// and more (#16): a map of [`DigestKey`] to id held each in a 48-byte slot and, while growing,
 /// two tables of them. Here the table holds 4-byte ids, and a sha256 digest is its 32 bytes in
 /// one `Vec`; any other digest (rare: another algorithm, not lowercase) is kept as written
 /// beside it, its slot in the `Vec` left zero.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct DigestTable {
+pub struct Digests {
     sha256: Vec<[u8; 32]>,
     other: HashMap<u32, Box<str>>,
     table: HashTable<u32>,
     hasher: RandomState,
 }
 
-/// A digest of a [`DigestTable`], borrowed: displays as written.
+/// A digest of a [`Digests`], borrowed: displays as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DigestRef<'a> {
     Sha256(&'a [u8; 32]),
@@ -137,13 +100,13 @@ impl<'a> From<&'a DigestKey> for DigestRef<'a> {
     }
 }
 
-impl DigestTable {
-    pub(crate) fn new() -> Self {
+impl Digests {
+    pub fn new() -> Self {
         Self::default()
     }
 
     /// The id of `digest` and whether it is new.
-    pub(crate) fn intern(&mut self, digest: &str) -> (u32, bool) {
+    pub fn intern(&mut self, digest: &str) -> (DigestId, bool) {
         let key = DigestKey::of(digest);
         let hash = self.hasher.hash_one(DigestRef::from(&key));
         if let Some(id) = self.find(hash, (&key).into()) {
@@ -167,7 +130,7 @@ impl DigestTable {
         (id, true)
     }
 
-    pub(crate) fn id(&self, digest: &str) -> Option<u32> {
+    pub fn id(&self, digest: &str) -> Option<DigestId> {
         let key = DigestKey::of(digest);
         self.find(self.hasher.hash_one(DigestRef::from(&key)), (&key).into())
     }
@@ -178,13 +141,18 @@ impl DigestTable {
             .copied()
     }
 
-    /// The digest of an id this table gave out.
-    pub(crate) fn get(&self, id: u32) -> DigestRef<'_> {
+    /// The digest of an id this set gave out; it displays as written.
+    pub fn get(&self, id: DigestId) -> DigestRef<'_> {
         slot(&self.sha256, &self.other, id)
     }
 
-    pub(crate) fn len(&self) -> usize {
+    /// Distinct digests.
+    pub fn len(&self) -> usize {
         self.sha256.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sha256.is_empty()
     }
 }
 
@@ -219,9 +187,9 @@ mod tests {
     #[test]
     fn a_digest_is_stored_once_and_ids_are_dense() {
         let mut d = Digests::new();
-        assert_eq!(d.intern("sha256:a"), 0);
-        assert_eq!(d.intern("sha256:b"), 1);
-        assert_eq!(d.intern("sha256:a"), 0);
+        assert_eq!(d.intern("sha256:a"), (0, true));
+        assert_eq!(d.intern("sha256:b"), (1, true));
+        assert_eq!(d.intern("sha256:a"), (0, false));
         assert_eq!(d.len(), 2);
         assert_eq!(d.get(1).to_string(), "sha256:b");
         assert_eq!(d.id("sha256:b"), Some(1));
@@ -254,7 +222,7 @@ mod tests {
     fn a_table_gives_dense_ids_and_the_digests_back_as_written() {
         let hex = "0123456789abcdef".repeat(4);
         let sha = format!("sha256:{hex}");
-        let mut t = DigestTable::new();
+        let mut t = Digests::new();
         assert_eq!(t.intern(&sha), (0, true));
         assert_eq!(t.intern("sha256:a#whole-image"), (1, true));
         assert_eq!(t.intern(&sha), (0, false));

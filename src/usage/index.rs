@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::digests::{DigestKey, DigestTable};
+use super::digests::{DigestKey, Digests};
 use super::report::UnsizedReason;
 use crate::model::{Image, ImageStream, ImageStreamLayers};
 
@@ -72,7 +72,7 @@ pub(crate) struct Resolved {
 #[derive(Clone, Debug, Default)]
 pub struct SizeIndex {
     // Keyed by the digests' compact form: a cluster has two or more blobs per image.
-    blob_ids: DigestTable,
+    blob_ids: Digests,
     blobs: Vec<Blob>,
     images: HashMap<DigestKey, (Entry, Source)>,
     /// Images whose read was refused or failed, and why (their `/layers` entry, if any, keeps

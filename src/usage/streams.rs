@@ -76,7 +76,7 @@ impl Compactor {
                     .filter(|(_, rev)| !rev.image.is_empty())
                     .map(|(position, rev)| UsageRevision {
                         index: u32::try_from(position).unwrap_or(u32::MAX),
-                        image: digests.intern(&rev.image),
+                        image: digests.intern(&rev.image).0,
                         created: rev.created.clone(),
                     })
                     .collect(),
