@@ -326,18 +326,8 @@ pub struct UsageArgs {
     /// e.g. 10GiB, 500MB.
     #[arg(help_heading = "Selection", long, value_name = "SIZE")]
     pub over: Option<String>,
-    /// Only these namespaces (comma-separated or repeated), each read with its own LIST; one
-    /// that cannot be read is reported as not measured.
-    // kubectl's and oc's -n takes one namespace (repeated, the last wins): a plural flag of
-    // its own keeps that meaning, and conflicts with -n and -A as they conflict together.
-    #[arg(
-        help_heading = "Selection",
-        long,
-        value_name = "NAMES",
-        value_delimiter = ',',
-        conflicts_with_all = ["namespace", "all_namespaces"]
-    )]
-    pub namespaces: Vec<String>,
+    #[command(flatten)]
+    pub namespaces: NamespacesArg,
 }
 
 const RESTORE_AFTER_HELP: &str = "\
@@ -456,6 +446,13 @@ pub struct ReportArgs {
     /// How many image reads to have in flight at once.
     #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    #[command(flatten)]
+    pub namespaces: NamespacesArg,
+}
+
+/// `--namespaces`, as `usage` and `report` take it.
+#[derive(Args, Clone, Debug, Default)]
+pub struct NamespacesArg {
     /// Only these namespaces (comma-separated or repeated), each read with its own LIST; one
     /// that cannot be read is reported as not measured.
     // kubectl's and oc's -n takes one namespace (repeated, the last wins): a plural flag of
@@ -882,7 +879,7 @@ impl Cli {
                     concurrency: usize::from(a.concurrency),
                     by_namespace: a.by == ByArg::Namespace,
                     over,
-                    namespaces: namespaces_flag(a.namespaces)?,
+                    namespaces: namespaces_flag(a.namespaces.namespaces)?,
                 }
             }
             CommandArgs::Report(a) => Command::Report(report_config(a)?),
@@ -1167,7 +1164,7 @@ fn report_config(a: ReportArgs) -> Result<Report> {
         smtp_ca: a.smtp_ca,
         dry_run: a.dry_run,
         concurrency: usize::from(a.concurrency),
-        namespaces: namespaces_flag(a.namespaces)?,
+        namespaces: namespaces_flag(a.namespaces.namespaces)?,
     })
 }
 
