@@ -29,6 +29,9 @@ impl Default for RetryPolicy {
 pub fn retryable(e: &kube::Error) -> Option<Option<Duration>> {
     match e {
         kube::Error::Api(s) => match s.code {
+            // kube-apiserver's own throttles (max-in-flight, API Priority and Fairness) answer
+            // in plain text with `Retry-After: 1` in a header kube does not pass on; 1 s is
+            // what they ask (k8s.io/apiserver server/filters/maxinflight.go).
             429 => Some(Some(Duration::from_secs(
                 s.details
                     .as_ref()
@@ -148,6 +151,16 @@ mod tests {
         );
         assert_eq!(
             retryable(&api(429, None)),
+            Some(Some(Duration::from_secs(1)))
+        );
+        // The plain-text 429 of kube-apiserver's throttles, as kube rebuilds it.
+        let text = kube::core::Status::failure(
+            "Too many requests, please try again later.",
+            "Failed to parse error data",
+        )
+        .with_code(429);
+        assert_eq!(
+            retryable(&kube::Error::Api(Box::new(text))),
             Some(Some(Duration::from_secs(1)))
         );
         for code in [500, 502, 503, 504] {

@@ -111,20 +111,6 @@ pub fn unauthorized() -> Status {
     Status::failure(401, "Unauthorized", "Unauthorized")
 }
 
-/// 429 with `details.retryAfterSeconds`.
-pub fn too_many_requests(retry_after: u32) -> Status {
-    let mut s = Status::failure(
-        429,
-        "TooManyRequests",
-        "Too many requests, please try again later.",
-    );
-    s.details = Some(StatusDetails {
-        retry_after_seconds: Some(retry_after),
-        ..Default::default()
-    });
-    s
-}
-
 /// 500 InternalError.
 pub fn internal_error() -> Status {
     let mut s = Status::failure(

@@ -294,6 +294,21 @@ fn json_response(code: u16, body: &Value) -> Resp {
         .expect("a valid response")
 }
 
+/// What kube-apiserver answers a request beyond its in-flight limit, from its max-in-flight
+/// filter and API Priority and Fairness alike (k8s.io/apiserver `server/filters/maxinflight.go`,
+/// `tooManyRequests`): not a Status but Go's `http.Error` text, and the wait in `Retry-After`.
+fn too_many_requests() -> Resp {
+    Response::builder()
+        .status(StatusCode::TOO_MANY_REQUESTS)
+        .header("content-type", "text/plain; charset=utf-8")
+        .header("x-content-type-options", "nosniff")
+        .header("retry-after", "1")
+        .body(full(
+            "Too many requests, please try again later.\n".to_owned(),
+        ))
+        .expect("a valid response")
+}
+
 fn status_value(s: &Status) -> Value {
     serde_json::to_value(s).unwrap_or_default()
 }
@@ -494,10 +509,7 @@ async fn handle(
     shared.peak_inflight.fetch_max(inflight, Ordering::SeqCst);
     if knobs.max_inflight.is_some_and(|max| inflight > max) {
         record(429);
-        let mut r = json_response(429, &status_value(&errors::too_many_requests(1)));
-        r.headers_mut()
-            .insert("retry-after", hyper::header::HeaderValue::from_static("1"));
-        return Ok(r);
+        return Ok(too_many_requests());
     }
     if !knobs.latency.is_zero() {
         tokio::time::sleep(knobs.latency).await;
