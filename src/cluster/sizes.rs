@@ -32,7 +32,7 @@ use super::Cluster;
 use super::all_images;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
-use crate::model::{ImageStream, ImageStreamImage, ImageStreamLayers};
+use crate::model::{ImageStream, ImageStreamLayers, SizedStreamImage};
 use crate::usage::{DigestId, Digests, SizeIndex, UnsizedReason, UsageStreams};
 
 /// The sizes found, and what the user should be told about how they were found.
@@ -241,7 +241,7 @@ async fn read_images(
                     if lock(&refused).contains(&ns) {
                         return (ns, digest, Read::Refused);
                     }
-                    let api: Api<ImageStreamImage> = Api::namespaced(cluster.client.clone(), &ns);
+                    let api: Api<SizedStreamImage> = Api::namespaced(cluster.client.clone(), &ns);
                     let name = format!("{stream}@{digest}");
                     let (res, _) = with_retries(RetryPolicy::default(), || api.get(&name)).await;
                     let read = match res {
@@ -278,7 +278,7 @@ async fn read_images(
             };
             bar.inc(1);
             match read {
-                Read::Image(isi) => sizes.index.add_image(&isi.image),
+                Read::Image(isi) => sizes.index.add_image(&isi.image.into_image()),
                 Read::Refused => {
                     *forbidden.entry(ns).or_default() += 1;
                     sizes.index.add_unsized(&digest, UnsizedReason::Forbidden);
@@ -307,7 +307,7 @@ async fn read_images(
 }
 
 enum Read {
-    Image(Box<ImageStreamImage>),
+    Image(Box<SizedStreamImage>),
     Refused,
     Gone(UnsizedReason),
     Failed(String),

@@ -163,6 +163,17 @@ fn name_only<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Er
     })
 }
 
+/// `imagestreamimages/<stream>@<digest>` decoded for its sizes only (as [`SizedImage`]): the
+/// namespace user's reads are one per image, 10,000 for 500 streams, and decoding each whole
+/// (manifest text, labels, `ContainerConfig` as JSON) was most of the client's CPU in them (#12).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SizedStreamImage {
+    #[serde(default, deserialize_with = "name_only")]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub image: SizedImage,
+}
+
 impl SizedImage {
     /// The [`Image`] with what sizing reads, and nothing else.
     pub fn into_image(self) -> Image {

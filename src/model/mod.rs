@@ -15,6 +15,7 @@ mod status;
 
 pub use image::{
     DockerImageMetadata, Image, ImageLayer, ImageManifest, ImageStreamImage, SizedImage,
+    SizedStreamImage,
 };
 pub use imagestream::{
     ImageLookupPolicy, ImageStream, ImageStreamSpec, ImageStreamStatus, NamedTagEventList,

@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope};
 use kube::Resource;
 
-use super::{Image, ImageStream, ImageStreamImage, ImageStreamTag, ObjectMeta, SizedImage};
+use super::{
+    Image, ImageStream, ImageStreamImage, ImageStreamTag, ObjectMeta, SizedImage, SizedStreamImage,
+};
 
 macro_rules! image_resource {
     ($ty:ty, $kind:literal, $plural:literal, $scope:ty) => {
@@ -52,6 +54,12 @@ image_resource!(
 );
 image_resource!(
     ImageStreamImage,
+    "ImageStreamImage",
+    "imagestreamimages",
+    NamespaceResourceScope
+);
+image_resource!(
+    SizedStreamImage,
     "ImageStreamImage",
     "imagestreamimages",
     NamespaceResourceScope
