@@ -219,7 +219,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -l demo
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l top -d 'Show only the N image streams with the most unique bytes' -r
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l concurrency -d 'How many image reads to have in flight at once (one read per distinct image; reads are light, and a 429 is retried with backoff)' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l concurrency -d 'How many image reads to have in flight at once, at most (one read per distinct image; reads are light; when the server answers 429, fewer are sent until it stops)' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l by -d 'One row per image stream (default), or per namespace: what only it holds (unique), what it shares with other namespaces, then its streams' -r -f -a "stream\t''
 namespace\t''"
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand usage" -l over -d 'With --by namespace: only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
@@ -619,7 +619,7 @@ complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l con
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l over -d 'Only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp-password-file -d 'A file holding the SMTP password (e.g. a mounted Secret)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l smtp-ca -d 'A PEM file of certificate authorities to trust for the SMTP server, besides the system\'s (a relay with a certificate from a private CA)' -r -F
-complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l concurrency -d 'How many image reads to have in flight at once' -r
+complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l concurrency -d 'How many image reads to have in flight at once, at most (fewer while the server answers 429)' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l namespaces -d 'Only these namespaces (comma-separated or repeated), each read with its own LIST; one that cannot be read is reported as not measured' -r
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)' -r -F
 complete -c oc-prunetags -n "__fish_oc_prunetags_using_subcommand report" -l context -d 'The kubeconfig context to use' -r

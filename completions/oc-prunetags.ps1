@@ -237,7 +237,7 @@ Register-ArgumentCompleter -Native -CommandName 'oc-prunetags' -ScriptBlock {
         }
         'oc-prunetags;usage' {
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Show only the N image streams with the most unique bytes')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many image reads to have in flight at once (one read per distinct image; reads are light, and a 429 is retried with backoff)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many image reads to have in flight at once, at most (one read per distinct image; reads are light; when the server answers 429, fewer are sent until it stops)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'One row per image stream (default), or per namespace: what only it holds (unique), what it shares with other namespaces, then its streams')
             [CompletionResult]::new('--over', '--over', [CompletionResultType]::ParameterName, 'With --by namespace: only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB')
             [CompletionResult]::new('--namespaces', '--namespaces', [CompletionResultType]::ParameterName, 'Only these namespaces (comma-separated or repeated), each read with its own LIST; one that cannot be read is reported as not measured')
@@ -682,7 +682,7 @@ Register-ArgumentCompleter -Native -CommandName 'oc-prunetags' -ScriptBlock {
             [CompletionResult]::new('--over', '--over', [CompletionResultType]::ParameterName, 'Only namespaces holding more than SIZE of their own (unique bytes), e.g. 10GiB, 500MB')
             [CompletionResult]::new('--smtp-password-file', '--smtp-password-file', [CompletionResultType]::ParameterName, 'A file holding the SMTP password (e.g. a mounted Secret)')
             [CompletionResult]::new('--smtp-ca', '--smtp-ca', [CompletionResultType]::ParameterName, 'A PEM file of certificate authorities to trust for the SMTP server, besides the system''s (a relay with a certificate from a private CA)')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many image reads to have in flight at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many image reads to have in flight at once, at most (fewer while the server answers 429)')
             [CompletionResult]::new('--namespaces', '--namespaces', [CompletionResultType]::ParameterName, 'Only these namespaces (comma-separated or repeated), each read with its own LIST; one that cannot be read is reported as not measured')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, several files merged, else ~/.kube/config; in a pod, the service account)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')

@@ -342,7 +342,7 @@ pub(crate) async fn measure(
     for text in &sizes.notes {
         note(&format!("{} {text}", palette.warn("warning:")));
     }
-    if let Some(text) = sizes.hint(matches!(scope, Scope::All)) {
+    for text in sizes.hints(matches!(scope, Scope::All)) {
         note(&text);
     }
     let acc = crate::usage::Accounting::of(streams, &sizes.index);

@@ -314,9 +314,9 @@ pub struct UsageArgs {
     /// One row per revision under each tag.
     #[arg(long)]
     pub revisions: bool,
-    /// How many image reads to have in flight at once (one read per distinct image; reads
-    /// are light, and a 429 is retried with backoff).
-    #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// How many image reads to have in flight at once, at most (one read per distinct image;
+    /// reads are light; when the server answers 429, fewer are sent until it stops).
+    #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
     /// One row per image stream (default), or per namespace: what only it holds (unique), what
     /// it shares with other namespaces, then its streams.
@@ -443,8 +443,9 @@ pub struct ReportArgs {
     /// Print the mails instead of sending them.
     #[arg(help_heading = "Confirmation", long)]
     pub dry_run: bool,
-    /// How many image reads to have in flight at once.
-    #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// How many image reads to have in flight at once, at most (fewer while the server
+    /// answers 429).
+    #[arg(help_heading = "Speed", long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
     #[command(flatten)]
     pub namespaces: NamespacesArg,

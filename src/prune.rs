@@ -117,7 +117,7 @@ pub async fn run(cfg: &Config, cluster: &Cluster, p: &Prune, palette: Palette) -
     for text in &sizes.notes {
         note(&format!("{} {text}", palette.warn("warning:")));
     }
-    if let Some(text) = sizes.hint(matches!(&scope, Scope::All)) {
+    for text in sizes.hints(matches!(&scope, Scope::All)) {
         note(&text);
     }
     let accounting = crate::usage::Accounting::new(&state.scope_streams, &sizes.index);

@@ -15,6 +15,7 @@ mod sizes;
 pub mod transport;
 mod trim;
 mod watch;
+mod window;
 mod workloads;
 
 pub use apply::{

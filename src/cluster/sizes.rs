@@ -2,7 +2,10 @@
 //!
 //! The method, and why: sizes come only from Image objects, read through
 //! `imagestreamimages/<stream>@<digest>` (a namespace user's only per-image read; `images` is
-//! cluster-scoped), once per distinct image, with bounded concurrency. When there are many to
+//! cluster-scoped), once per distinct image, at most `--concurrency` in flight and fewer while
+//! the server answers 429 (`window`: a namespace user's 10,000 reads for 500 streams take
+//! 10,000 ÷ in-flight round trips, so the default is high, 128, over one HTTP/2 connection,
+//! and it is the server that says when that is too many). When there are many to
 //! read and the reader may list `images`, the cluster-wide LIST pages them in first, as long as
 //! that takes fewer round trips (`all_images`); the GETs read whatever it did not bring.
 //! - `imagestreams/<name>/layers` sizes cannot be trusted on OpenShift 4.13–4.16: every blob an
@@ -32,6 +35,7 @@ use super::Cluster;
 use super::all_images;
 use super::errors::{ApiContext, api_error};
 use super::retry::{RetryPolicy, with_retries};
+use super::window::{Throttling, Window};
 use crate::model::{ImageStream, ImageStreamLayers, SizedStreamImage};
 use crate::usage::{DigestId, Digests, SizeIndex, UnsizedReason, UsageStreams};
 
@@ -44,18 +48,30 @@ pub struct Sizes {
     /// Set when the reader may not list images: how many images were read with a GET each
     /// instead (the figures are the same).
     pub read_one_by_one: Option<usize>,
+    /// Set when the server answered reads with 429: the figures are the same, only slower.
+    pub throttled: Option<Throttling>,
 }
 
 impl Sizes {
     /// What would have spared the GETs, for a reader of the whole cluster (`-A`): a namespace
     /// user cannot be granted `list images`, which is cluster-scoped, so is not told.
-    pub fn hint(&self, cluster_wide: bool) -> Option<String> {
-        let n = self.read_one_by_one.filter(|_| cluster_wide)?;
-        Some(format!(
-            "note: cannot list images (403 Forbidden), so {} are read one by one; `list images` (image.openshift.io, cluster-wide) would read them {} per request",
-            crate::render::plan::plural(n, "image"),
-            all_images::PAGE
-        ))
+    /// And how much the server throttled the reads.
+    pub fn hints(&self, cluster_wide: bool) -> Vec<String> {
+        let one_by_one = self.read_one_by_one.filter(|_| cluster_wide).map(|n| {
+            format!(
+                "note: cannot list images (403 Forbidden), so {} are read one by one; `list images` (image.openshift.io, cluster-wide) would read them {} per request",
+                crate::render::plan::plural(n, "image"),
+                all_images::PAGE
+            )
+        });
+        let throttled = self.throttled.map(|t| {
+            format!(
+                "note: the server throttled {} (429 Too Many Requests): they were retried, with as few as {} in flight (--concurrency sets the most)",
+                crate::render::plan::plural(t.refused as usize, "image read"),
+                t.lowest
+            )
+        });
+        one_by_one.into_iter().chain(throttled).collect()
     }
 }
 
@@ -192,6 +208,8 @@ async fn read_images(
     let mut attempted = Digests::new();
     let mut failures: Vec<String> = Vec::new();
     let mut forbidden: BTreeMap<String, usize> = BTreeMap::new();
+    // Up to `concurrency` tasks, each attempt of theirs inside the window.
+    let window = Window::new(concurrency);
     // Round 1 reads the revisions' images; each later round the children of the manifest lists
     // read in the one before (a list of lists does not exist; the bound guards against cycles).
     for round in 0..4 {
@@ -236,20 +254,43 @@ async fn read_images(
                 };
                 let (ns, stream) = (streams[i].namespace.to_owned(), streams[i].name.to_owned());
                 let digest = attempted.get(d).to_string();
-                let (cluster, refused) = (cluster.clone(), refused.clone());
+                let (cluster, refused, window) = (cluster.clone(), refused.clone(), window.clone());
                 set.spawn(async move {
+                    // Whether the namespace refused a read is asked once there is room to send
+                    // one, and a refusal is recorded before its room is given back: the reads
+                    // waiting for room are not sent.
+                    let first = window.slot().await;
                     if lock(&refused).contains(&ns) {
                         return (ns, digest, Read::Refused);
                     }
                     let api: Api<SizedStreamImage> = Api::namespaced(cluster.client.clone(), &ns);
                     let name = format!("{stream}@{digest}");
-                    let (res, _) = with_retries(RetryPolicy::default(), || api.get(&name)).await;
+                    let (api, name, window, refused, ns_ref) =
+                        (&api, &name, &window, &refused, &ns);
+                    let mut first = Some(first);
+                    let (res, _) = with_retries(RetryPolicy::default(), || {
+                        let first = first.take();
+                        async move {
+                            let slot = match first {
+                                Some(slot) => slot,
+                                None => window.slot().await,
+                            };
+                            let res = api.get(name).await;
+                            let code = match &res {
+                                Err(kube::Error::Api(s)) => s.code,
+                                _ => 0,
+                            };
+                            if code == 403 {
+                                lock(refused).insert(ns_ref.clone());
+                            }
+                            slot.answered(code == 429);
+                            res
+                        }
+                    })
+                    .await;
                     let read = match res {
                         Ok(isi) => Read::Image(Box::new(isi)),
-                        Err(kube::Error::Api(s)) if s.code == 403 => {
-                            lock(&refused).insert(ns.clone());
-                            Read::Refused
-                        }
+                        Err(kube::Error::Api(s)) if s.code == 403 => Read::Refused,
                         Err(kube::Error::Api(s)) if s.code == 404 => {
                             // `images.image.openshift.io "sha256:…" not found`: the Image is
                             // gone; otherwise the stream does not list the digest (any more).
@@ -292,6 +333,7 @@ async fn read_images(
         }
         bar.finish_and_clear();
     }
+    sizes.throttled = window.throttling();
     for (ns, n) in forbidden {
         sizes.notes.push(format!(
             "cannot get imagestreamimages in namespace {ns} (403 Forbidden): {} not sized, so the figures below are incomplete (lower bounds); sizes need `get imagestreamimages` (image.openshift.io)",
