@@ -46,11 +46,10 @@ fn weekly() -> Vec<String> {
     let mut args = args_of("prunetags-weekly-report");
     let at = args.iter().position(|a| a == "--smtp").unwrap();
     args.drain(at..at + 2);
-    let at = args
-        .iter()
-        .position(|a| a == "--smtp-password-file")
-        .unwrap();
-    args.drain(at..at + 2);
+    for flag in ["--smtp-password-file", "--smtp-ca"] {
+        let at = args.iter().position(|a| a == flag).unwrap();
+        args.drain(at..at + 2);
+    }
     let at = args.iter().position(|a| a == "--over").unwrap();
     args[at + 1] = "1MB".into();
     args.push("--dry-run".into());
@@ -130,6 +129,22 @@ fn both_cronjobs_parse_and_the_binding_names_the_service_account() {
         pod["volumes"][0]["secret"]["secretName"].as_str(),
         Some("prunetags-smtp")
     );
+    // --smtp-ca reads the bundle OpenShift injects into the labelled ConfigMap.
+    assert_eq!(
+        pod["volumes"][1]["configMap"]["name"].as_str(),
+        Some("prunetags-trusted-ca")
+    );
+    let ca = find(&cron, "ConfigMap", Some("prunetags-trusted-ca"));
+    assert_eq!(
+        ca["metadata"]["labels"]["config.openshift.io/inject-trusted-cabundle"].as_str(),
+        Some("true")
+    );
+    let args = strings(&pod["containers"][0]["args"]);
+    let at = args.iter().position(|a| a == "--smtp-ca").unwrap();
+    let mount = pod["containers"][0]["volumeMounts"][1]["mountPath"]
+        .as_str()
+        .unwrap();
+    assert_eq!(args[at + 1], format!("{mount}/ca-bundle.crt"));
 }
 
 fn docs_secret() -> Vec<Value> {

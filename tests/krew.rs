@@ -646,10 +646,29 @@ fn container_image_is_the_one_deploy_uses() {
         workflow.contains("VERSION=${GITHUB_REF_NAME#v}")
             || workflow.contains("version=${GITHUB_REF_NAME#v}")
     );
+    // Every manifest in deploy/ runs the image the release publishes (deploy/platform once
+    // named a placeholder).
+    let mut files = vec![];
+    for dir in ["deploy", "deploy/platform"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    let mut seen = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        for used in text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("image: "))
+        {
+            assert_eq!(used, format!("{image}:{VERSION}"), "{}", path.display());
+            seen += 1;
+        }
+    }
     let cron = std::fs::read_to_string(repo().join("deploy/cronjob.yaml")).unwrap();
-    let used = cron
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("image: "))
-        .expect("deploy/cronjob.yaml names an image");
-    assert_eq!(used, format!("{image}:{VERSION}"));
+    assert!(cron.contains(&format!("image: {image}:{VERSION}")));
+    assert!(seen >= 5, "{seen} images in {files:?}");
 }
