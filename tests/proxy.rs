@@ -79,32 +79,6 @@ impl Pki {
     }
 }
 
-/// An IPv4 address of this machine that is not loopback, if it has one.
-fn non_loopback_ipv4() -> Option<IpAddr> {
-    let mut found = None;
-    // SAFETY: getifaddrs fills a list we walk read-only and free once.
-    unsafe {
-        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-        if libc::getifaddrs(&mut list) != 0 {
-            return None;
-        }
-        let mut cur = list;
-        while !cur.is_null() {
-            let a = (*cur).ifa_addr;
-            if !a.is_null() && (*a).sa_family as i32 == libc::AF_INET {
-                let sin = &*(a as *const libc::sockaddr_in);
-                let ip = IpAddr::from(u32::from_be(sin.sin_addr.s_addr).to_be_bytes());
-                if !ip.is_loopback() && found.is_none() {
-                    found = Some(ip);
-                }
-            }
-            cur = (*cur).ifa_next;
-        }
-        libc::freeifaddrs(list);
-    }
-    found
-}
-
 // ---- the proxies ----
 
 #[derive(Clone, Copy)]
@@ -588,7 +562,7 @@ fn no_proxy_domain_suffix_bypasses() {
 
 #[test]
 fn no_proxy_cidr_bypasses() {
-    let Some(ip) = non_loopback_ipv4() else {
+    let Some(ip) = harness::non_loopback_ipv4() else {
         eprintln!("skipping: this machine has no non-loopback IPv4 address");
         return;
     };

@@ -980,36 +980,9 @@ fn report_of_a_list_of_namespaces_names_those_not_measured_in_the_summary() {
     }
 }
 
-/// An IPv4 address of this machine that is not loopback, if it has one (as tests/proxy.rs
-/// finds it).
-fn non_loopback_ipv4() -> Option<IpAddr> {
-    let mut found = None;
-    // SAFETY: getifaddrs fills a list we walk read-only and free once.
-    unsafe {
-        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
-        if libc::getifaddrs(&mut list) != 0 {
-            return None;
-        }
-        let mut cur = list;
-        while !cur.is_null() {
-            let a = (*cur).ifa_addr;
-            if !a.is_null() && (*a).sa_family as i32 == libc::AF_INET {
-                let sin = &*(a as *const libc::sockaddr_in);
-                let ip = IpAddr::from(u32::from_be(sin.sin_addr.s_addr).to_be_bytes());
-                if !ip.is_loopback() && found.is_none() {
-                    found = Some(ip);
-                }
-            }
-            cur = (*cur).ifa_next;
-        }
-        libc::freeifaddrs(list);
-    }
-    found
-}
-
 #[test]
 fn plain_smtp_to_another_host_sends_with_a_warning() {
-    let Some(ip) = non_loopback_ipv4() else {
+    let Some(ip) = harness::non_loopback_ipv4() else {
         eprintln!("skipping: this machine has no non-loopback IPv4 address");
         return;
     };

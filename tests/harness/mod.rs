@@ -256,3 +256,30 @@ pub fn plain_rows(out: &str) -> Vec<Vec<String>> {
         .chain(lines.take_while(|l| !l.trim().is_empty()).map(cells))
         .collect()
 }
+
+/// An IPv4 address of this machine that is not loopback, if it has one: a server bound to it
+/// is reached from this machine but is not "loopback" to a client's rules.
+pub fn non_loopback_ipv4() -> Option<std::net::IpAddr> {
+    let mut found = None;
+    // SAFETY: getifaddrs fills a list we walk read-only and free once.
+    unsafe {
+        let mut list: *mut libc::ifaddrs = std::ptr::null_mut();
+        if libc::getifaddrs(&mut list) != 0 {
+            return None;
+        }
+        let mut cur = list;
+        while !cur.is_null() {
+            let a = (*cur).ifa_addr;
+            if !a.is_null() && (*a).sa_family as i32 == libc::AF_INET {
+                let sin = &*(a as *const libc::sockaddr_in);
+                let ip = std::net::IpAddr::from(u32::from_be(sin.sin_addr.s_addr).to_be_bytes());
+                if !ip.is_loopback() && found.is_none() {
+                    found = Some(ip);
+                }
+            }
+            cur = (*cur).ifa_next;
+        }
+        libc::freeifaddrs(list);
+    }
+    found
+}
