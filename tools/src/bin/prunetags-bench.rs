@@ -57,6 +57,10 @@ struct Args {
     /// wall times are measured side by side on the same simulator.
     #[arg(long)]
     usage_baseline_bin: Option<PathBuf>,
+    /// `usage --concurrency` values to run the namespace user at, side by side in one run
+    /// (comma-separated; default: usage's own default).
+    #[arg(long, value_delimiter = ',')]
+    usage_concurrency: Vec<u16>,
     /// Only these benchmarks (comma-separated: prune,list,usage,startup,platform; platform is
     /// not run unless named: its simulators hold millions of revisions).
     #[arg(long, value_delimiter = ',')]
@@ -869,11 +873,21 @@ impl Bench {
         let text = std::fs::read_to_string(&kc).expect("the run's kubeconfig");
         std::fs::write(&kc_ns, text.replace(sim.admin_token(), "bench-viewer"))
             .expect("cannot write a kubeconfig");
-        // `usage` at its own defaults (`--concurrency` is prune's).
+        // `usage` at its own defaults (`--concurrency` is prune's), the namespace user also at
+        // each `--usage-concurrency`.
         let args = ["usage"];
+        let settings: Vec<Option<String>> = if self.args.usage_concurrency.is_empty() {
+            vec![None]
+        } else {
+            self.args
+                .usage_concurrency
+                .iter()
+                .map(|n| Some(n.to_string()))
+                .collect()
+        };
         let (mut w, mut q, mut reads, mut lists, mut layers, mut cpu) =
             (vec![], vec![], vec![], vec![], vec![], vec![]);
-        let (mut w_ns, mut q_ns, mut reads_ns, mut cpu_ns) = (vec![], vec![], vec![], vec![]);
+        let mut ns: Vec<NsRuns> = settings.iter().map(|_| NsRuns::default()).collect();
         let mut baseline = vec![];
         for _ in 0..self.args.runs {
             sim.reset_requests();
@@ -884,12 +898,19 @@ impl Bench {
             lists.push(sim.count("GET", "/apis/image.openshift.io/v1/images") as f64);
             layers.push(sim.count("GET", "/layers") as f64);
             cpu.push(secs(m.cpu));
-            sim.reset_requests();
-            let m = self.ours(&kc_ns, &d.join("out-namespace-user"), &args);
-            w_ns.push(secs(m.wall));
-            q_ns.push(sim.requests().len() as f64);
-            reads_ns.push(sim.count("GET", "/imagestreamimages/") as f64);
-            cpu_ns.push(secs(m.cpu));
+            for (setting, runs) in settings.iter().zip(&mut ns) {
+                sim.reset_requests();
+                let mut ns_args = vec!["usage"];
+                if let Some(n) = setting {
+                    ns_args.extend(["--concurrency", n.as_str()]);
+                }
+                let m = self.ours(&kc_ns, &d.join("out-namespace-user"), &ns_args);
+                runs.wall.push(secs(m.wall));
+                runs.requests.push(sim.requests().len() as f64);
+                runs.reads
+                    .push(sim.count("GET", "/imagestreamimages/") as f64);
+                runs.cpu.push(secs(m.cpu));
+            }
             if let Some(bin) = &self.args.usage_baseline_bin {
                 let job = Job::new(bin)
                     .arg("--kubeconfig")
@@ -902,7 +923,6 @@ impl Bench {
             }
         }
         let ours_wall = median(w);
-        let ns_wall = median(w_ns);
         self.rows.push(Row {
             bench: format!("Usage {} images / {s} streams", images.len()),
             what: "oc-prunetags usage (admin: may list images)".into(),
@@ -918,20 +938,32 @@ impl Bench {
                 fmt_time(median(cpu))
             ),
         });
-        self.rows.push(Row {
-            bench: format!("Usage {} images / {s} streams", images.len()),
-            what: "oc-prunetags usage (namespace user: no `list images`)".into(),
-            runs: self.args.runs,
-            wall: fmt_time(ns_wall),
-            requests: fmt_count(median(q_ns)),
-            extra: format!(
-                "one refused `images` LIST, {} `imagestreamimages` GETs; whole process CPU {}",
-                fmt_count(median(reads_ns)),
-                fmt_time(median(cpu_ns))
-            ),
-        });
+        let mut ns_walls = Vec::new();
+        for (setting, runs) in settings.iter().zip(ns) {
+            let wall = median(runs.wall);
+            let flag = setting
+                .as_ref()
+                .map_or(String::new(), |n| format!(", --concurrency {n}"));
+            ns_walls.push((flag.clone(), wall));
+            self.rows.push(Row {
+                bench: format!("Usage {} images / {s} streams", images.len()),
+                what: format!("oc-prunetags usage (namespace user: no `list images`{flag})"),
+                runs: self.args.runs,
+                wall: fmt_time(wall),
+                requests: fmt_count(median(runs.requests)),
+                extra: format!(
+                    "one refused `images` LIST, {} `imagestreamimages` GETs; whole process CPU {}",
+                    fmt_count(median(runs.reads)),
+                    fmt_time(median(runs.cpu))
+                ),
+            });
+        }
         if let Some(bin) = &self.args.usage_baseline_bin {
             let base = median(baseline);
+            let as_ns: Vec<String> = ns_walls
+                .iter()
+                .map(|(flag, wall)| format!("**{:.2}×** as a namespace user{flag}", wall / base))
+                .collect();
             self.rows.push(Row {
                 bench: format!("Usage {} images / {s} streams", images.len()),
                 what: format!("earlier build ({})", bin.display()),
@@ -939,9 +971,9 @@ impl Bench {
                 wall: fmt_time(base),
                 requests: String::new(),
                 extra: format!(
-                    "ours ÷ earlier: **{:.2}×** as admin, **{:.2}×** as a namespace user (interleaved runs)",
+                    "ours ÷ earlier: **{:.2}×** as admin, {} (interleaved runs)",
                     ours_wall / base,
-                    ns_wall / base
+                    as_ns.join(", ")
                 ),
             });
         }
@@ -1041,6 +1073,15 @@ fn fmt_mb(kb: f64) -> String {
     } else {
         format!("{:.1} MB", kb / 1024.0)
     }
+}
+
+/// One namespace-user setting's measurements in the usage benchmark.
+#[derive(Default)]
+struct NsRuns {
+    wall: Vec<f64>,
+    requests: Vec<f64>,
+    reads: Vec<f64>,
+    cpu: Vec<f64>,
 }
 
 /// This thread's CPU time, to the nanosecond (getrusage counts in scheduler ticks here).
