@@ -11,11 +11,15 @@ use prunetags::sim::{Rule, Scenario, SimOptions};
 use serde_json::Value;
 
 fn large() -> Harness {
+    large_of(12, 6, 3)
+}
+
+fn large_of(streams: usize, tags: usize, revisions: usize) -> Harness {
     Harness::new(SimOptions {
         scenario: Scenario::Large {
-            streams: 12,
-            tags: 6,
-            revisions: 3,
+            streams,
+            tags,
+            revisions,
         },
         seed: 7,
         ..SimOptions::default()
@@ -125,6 +129,11 @@ fn distinct_images(h: &Harness) -> BTreeSet<String> {
         .collect()
 }
 
+/// A namespace user who may read streams and their images there (not `list images`).
+fn as_viewer(h: &Harness) {
+    as_user(h, "viewer", &["imagestreams", "imagestreamimages"], "large");
+}
+
 /// Points the harness's kubeconfig at a new user allowed `rules` in namespace `ns`.
 fn as_user(h: &Harness, token: &str, resources: &[&str], ns: &str) {
     h.sim.add_user(
@@ -142,12 +151,7 @@ fn as_user(h: &Harness, token: &str, resources: &[&str], ns: &str) {
 fn a_namespace_user_reads_each_distinct_image_once_after_a_refused_images_list() {
     let h = large();
     let (total, _, _) = expected(&h);
-    as_user(
-        &h,
-        "viewer",
-        &["imagestreams", "imagestreamimages"],
-        "large",
-    );
+    as_viewer(&h);
     h.sim.reset_requests();
     // As above: at 64 in flight, the 180 reads are worth trying the LIST first.
     let r = report(&h, &["usage", "-o", "json", "--concurrency", "64"]);
@@ -165,12 +169,7 @@ fn a_namespace_user_reads_each_distinct_image_once_after_a_refused_images_list()
 fn without_layers_access_usage_is_complete() {
     let h = large();
     let (total, _, _) = expected(&h);
-    as_user(
-        &h,
-        "viewer",
-        &["imagestreams", "imagestreamimages"],
-        "large",
-    );
+    as_viewer(&h);
     let out = h.run(&["usage", "-o", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stderr, "", "nothing to warn about");
@@ -472,22 +471,9 @@ fn prune_says_when_its_freed_figure_is_a_lower_bound() {
 /// second: none is lost, the figures stay exact, and the user is told why it was slow.
 #[test]
 fn a_throttling_server_gets_fewer_reads_at_once_and_the_figures_stay_exact() {
-    let h = Harness::new(SimOptions {
-        scenario: Scenario::Large {
-            streams: 40,
-            tags: 10,
-            revisions: 2,
-        },
-        seed: 7,
-        ..SimOptions::default()
-    });
+    let h = large_of(40, 10, 2);
     let (total, _, _) = expected(&h);
-    as_user(
-        &h,
-        "viewer",
-        &["imagestreams", "imagestreamimages"],
-        "large",
-    );
+    as_viewer(&h);
     h.sim.set_latency(std::time::Duration::from_millis(20));
     h.sim.set_max_inflight(Some(8));
     h.sim.reset_requests();
