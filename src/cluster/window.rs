@@ -170,7 +170,7 @@ impl Window {
 
 impl Slot<'_> {
     /// Frees the slot, telling the window whether the server throttled this attempt.
-    pub fn answered(mut self, throttled: bool) {
+    pub fn answered(self, throttled: bool) {
         let inner = &self.window.inner;
         let mut state = self.window.state();
         match state.aimd.answered(self.epoch, throttled) {
@@ -187,19 +187,15 @@ impl Slot<'_> {
                 }
             }
         }
-        if state.owed > 0
-            && let Some(p) = self.permit.take()
-        {
-            state.owed -= 1;
-            p.forget();
-        }
+        // The lock is let go first: the slot's Drop, which gives its permit back or to what is
+        // owed, takes it again.
+        drop(state);
     }
 }
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        // Dropped without an answer (the attempt was cancelled): the permit goes back, or to
-        // what is owed.
+        // Answered, or cancelled without an answer: the permit goes back, or to what is owed.
         if let Some(p) = self.permit.take() {
             let mut state = self.window.state();
             if state.owed > 0 {
